@@ -1,0 +1,57 @@
+package dev.registrytokens.aws;
+
+import dev.registrytokens.core.SecretMacs;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenStore;
+import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Clients for the Lambda environment, built once per execution environment: explicit region and
+ * credentials (no provider-chain probing) and the light URL-connection HTTP client. AWS_ENDPOINT_URL,
+ * when set (locally), points them at an emulator.
+ */
+public final class AwsClients {
+    private AwsClients() {
+    }
+
+    public static DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder()
+                .region(region())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    public static KmsClient kms() {
+        return KmsClient.builder()
+                .region(region())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** The token service over the table and MAC key the template hands every function. */
+    public static TokenService tokenService() {
+        return new TokenService(
+                new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
+                new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
+                Clock.systemUTC());
+    }
+
+    public static String requiredEnv(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    private static Region region() {
+        return Region.of(requiredEnv("AWS_REGION"));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.registrytokens.core;
+
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
+
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
+
+/**
+ * What a registry login needs, keyed by username ({@code pk = sk = USERNAME#<username>}) so that the login
+ * path is one GetItem. Its existence also makes usernames unique across the service. It is written in the
+ * same transaction as its {@link TokenRecord}, so the two never disagree. {@code mac} is the KMS HMAC of the
+ * secret; the secret itself is never stored.
+ */
+public record LoginRecord(
+        String pk,
+        String sk,
+        String tokenId,
+        String accountId,
+        String namespace,
+        Permission permission,
+        TokenStatus status,
+        Long expiresAt,
+        SdkBytes mac,
+        Long version) {
+
+    public static final TableSchema<LoginRecord> SCHEMA = StaticImmutableTableSchema.builder(LoginRecord.class, Builder.class)
+            .newItemBuilder(Builder::new, Builder::build)
+            .addAttribute(String.class, a -> a.name("pk").getter(LoginRecord::pk).setter(Builder::pk).tags(primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name("sk").getter(LoginRecord::sk).setter(Builder::sk).tags(primarySortKey()))
+            .addAttribute(String.class, a -> a.name("tokenId").getter(LoginRecord::tokenId).setter(Builder::tokenId))
+            .addAttribute(String.class, a -> a.name("accountId").getter(LoginRecord::accountId).setter(Builder::accountId))
+            .addAttribute(String.class, a -> a.name("namespace").getter(LoginRecord::namespace).setter(Builder::namespace))
+            .addAttribute(Permission.class, a -> a.name("permission").getter(LoginRecord::permission).setter(Builder::permission))
+            .addAttribute(TokenStatus.class, a -> a.name("status").getter(LoginRecord::status).setter(Builder::status))
+            .addAttribute(Long.class, a -> a.name("expiresAt").getter(LoginRecord::expiresAt).setter(Builder::expiresAt))
+            .addAttribute(SdkBytes.class, a -> a.name("mac").getter(LoginRecord::mac).setter(Builder::mac))
+            .addAttribute(Long.class, a -> a.name("version").getter(LoginRecord::version).setter(Builder::version))
+            .build();
+
+    public static String key(String username) {
+        return "USERNAME#" + username;
+    }
+
+    /** The login view of a token, carrying the given MAC. */
+    public static LoginRecord of(TokenRecord token, SdkBytes mac) {
+        String key = key(token.username());
+        return new LoginRecord(key, key, token.id(), token.accountId(), token.namespace(), token.permission(),
+                token.status(), token.expiresAt(), mac, token.version());
+    }
+
+    public static final class Builder {
+        private String pk;
+        private String sk;
+        private String tokenId;
+        private String accountId;
+        private String namespace;
+        private Permission permission;
+        private TokenStatus status;
+        private Long expiresAt;
+        private SdkBytes mac;
+        private Long version;
+
+        public Builder pk(String value) { pk = value; return this; }
+        public Builder sk(String value) { sk = value; return this; }
+        public Builder tokenId(String value) { tokenId = value; return this; }
+        public Builder accountId(String value) { accountId = value; return this; }
+        public Builder namespace(String value) { namespace = value; return this; }
+        public Builder permission(Permission value) { permission = value; return this; }
+        public Builder status(TokenStatus value) { status = value; return this; }
+        public Builder expiresAt(Long value) { expiresAt = value; return this; }
+        public Builder mac(SdkBytes value) { mac = value; return this; }
+        public Builder version(Long value) { version = value; return this; }
+
+        public LoginRecord build() {
+            return new LoginRecord(pk, sk, tokenId, accountId, namespace, permission, status, expiresAt, mac, version);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.registrytokens.core;
+
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
+
+import java.time.Instant;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
+
+/**
+ * A token as its account sees it: {@code pk = ACCOUNT#<accountId>}, {@code sk = TOKEN#<id>}.
+ * Ids sort by creation time, so a descending query on the account's partition lists newest first.
+ * {@code expiresAt} (epoch seconds) is the table's TTL attribute; absent means never.
+ */
+public record TokenRecord(
+        String pk,
+        String sk,
+        String id,
+        String accountId,
+        String namespace,
+        String name,
+        String username,
+        String description,
+        Permission permission,
+        TokenStatus status,
+        Long expiresAt,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastUsedAt,
+        Long version) {
+
+    public static final TableSchema<TokenRecord> SCHEMA = StaticImmutableTableSchema.builder(TokenRecord.class, Builder.class)
+            .newItemBuilder(Builder::new, Builder::build)
+            .addAttribute(String.class, a -> a.name("pk").getter(TokenRecord::pk).setter(Builder::pk).tags(primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name("sk").getter(TokenRecord::sk).setter(Builder::sk).tags(primarySortKey()))
+            .addAttribute(String.class, a -> a.name("id").getter(TokenRecord::id).setter(Builder::id))
+            .addAttribute(String.class, a -> a.name("accountId").getter(TokenRecord::accountId).setter(Builder::accountId))
+            .addAttribute(String.class, a -> a.name("namespace").getter(TokenRecord::namespace).setter(Builder::namespace))
+            .addAttribute(String.class, a -> a.name("name").getter(TokenRecord::name).setter(Builder::name))
+            .addAttribute(String.class, a -> a.name("username").getter(TokenRecord::username).setter(Builder::username))
+            .addAttribute(String.class, a -> a.name("description").getter(TokenRecord::description).setter(Builder::description))
+            .addAttribute(Permission.class, a -> a.name("permission").getter(TokenRecord::permission).setter(Builder::permission))
+            .addAttribute(TokenStatus.class, a -> a.name("status").getter(TokenRecord::status).setter(Builder::status))
+            .addAttribute(Long.class, a -> a.name("expiresAt").getter(TokenRecord::expiresAt).setter(Builder::expiresAt))
+            .addAttribute(Instant.class, a -> a.name("createdAt").getter(TokenRecord::createdAt).setter(Builder::createdAt))
+            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(TokenRecord::updatedAt).setter(Builder::updatedAt))
+            .addAttribute(Instant.class, a -> a.name("lastUsedAt").getter(TokenRecord::lastUsedAt).setter(Builder::lastUsedAt))
+            .addAttribute(Long.class, a -> a.name("version").getter(TokenRecord::version).setter(Builder::version))
+            .build();
+
+    public static String partitionKey(String accountId) {
+        return "ACCOUNT#" + accountId;
+    }
+
+    public static String sortKey(String tokenId) {
+        return "TOKEN#" + tokenId;
+    }
+
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && expiresAt <= now.getEpochSecond();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().pk(pk).sk(sk).id(id).accountId(accountId).namespace(namespace).name(name)
+                .username(username).description(description).permission(permission).status(status)
+                .expiresAt(expiresAt).createdAt(createdAt).updatedAt(updatedAt).lastUsedAt(lastUsedAt).version(version);
+    }
+
+    public static final class Builder {
+        private String pk;
+        private String sk;
+        private String id;
+        private String accountId;
+        private String namespace;
+        private String name;
+        private String username;
+        private String description;
+        private Permission permission;
+        private TokenStatus status;
+        private Long expiresAt;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant lastUsedAt;
+        private Long version;
+
+        public Builder pk(String value) { pk = value; return this; }
+        public Builder sk(String value) { sk = value; return this; }
+        public Builder id(String value) { id = value; return this; }
+        public Builder accountId(String value) { accountId = value; return this; }
+        public Builder namespace(String value) { namespace = value; return this; }
+        public Builder name(String value) { name = value; return this; }
+        public Builder username(String value) { username = value; return this; }
+        public Builder description(String value) { description = value; return this; }
+        public Builder permission(Permission value) { permission = value; return this; }
+        public Builder status(TokenStatus value) { status = value; return this; }
+        public Builder expiresAt(Long value) { expiresAt = value; return this; }
+        public Builder createdAt(Instant value) { createdAt = value; return this; }
+        public Builder updatedAt(Instant value) { updatedAt = value; return this; }
+        public Builder lastUsedAt(Instant value) { lastUsedAt = value; return this; }
+        public Builder version(Long value) { version = value; return this; }
+
+        public TokenRecord build() {
+            return new TokenRecord(pk, sk, id, accountId, namespace, name, username, description, permission, status,
+                    expiresAt, createdAt, updatedAt, lastUsedAt, version);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.registrytokens.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Turns request bodies into validated requests; every rejection names the offending field. */
+public final class TokenRequests {
+    static final int MAX_DAYS = 3650;
+    static final int MAX_DESCRIPTION_LENGTH = 256;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "permission", "expiresInDays", "description");
+    private static final Set<String> EDIT_FIELDS = Set.of("permission", "expiresInDays", "description");
+
+    private TokenRequests() {
+    }
+
+    public static CreateTokenRequest create(ObjectNode body) {
+        rejectUnknownFields(body, CREATE_FIELDS);
+        if (!body.has("name")) {
+            throw ApiException.badRequest("missing_field", "name is required.", "name");
+        }
+        if (!body.has("permission")) {
+            throw ApiException.badRequest("missing_field", "permission is required: PULL or PULL_PUSH.", "permission");
+        }
+        if (!body.has("expiresInDays")) {
+            throw ApiException.badRequest("missing_field",
+                    "expiresInDays is required: a whole number of days from 1 to " + MAX_DAYS
+                            + ", or null for a token that never expires.", "expiresInDays");
+        }
+        return new CreateTokenRequest(name(body.get("name")), permission(body.get("permission")),
+                expiresInDays(body.get("expiresInDays")), description(body.get("description")));
+    }
+
+    public static EditTokenRequest edit(ObjectNode body) {
+        rejectUnknownFields(body, EDIT_FIELDS);
+        if (body.isEmpty()) {
+            throw ApiException.badRequest("empty_edit",
+                    "Give at least one of permission, expiresInDays or description.", null);
+        }
+        return new EditTokenRequest(
+                body.has("permission") ? permission(body.get("permission")) : null,
+                body.has("expiresInDays"), expiresInDays(body.get("expiresInDays")),
+                body.has("description"), description(body.get("description")));
+    }
+
+    private static void rejectUnknownFields(ObjectNode body, Set<String> known) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!known.contains(field)) {
+                throw ApiException.badRequest("unknown_field", "Unknown field; allowed fields are " + known + ".", field);
+            }
+        }
+    }
+
+    private static String name(JsonNode node) {
+        String name = requiredString(node, "name");
+        if (name.length() > 64 || !NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("invalid_value",
+                    "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit.", "name");
+        }
+        return name;
+    }
+
+    private static Permission permission(JsonNode node) {
+        String value = requiredString(node, "permission");
+        try {
+            return Permission.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_value", "permission must be PULL or PULL_PUSH.", "permission");
+        }
+    }
+
+    private static Integer expiresInDays(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > MAX_DAYS) {
+            throw ApiException.badRequest(node.isNumber() ? "invalid_value" : "invalid_type",
+                    "expiresInDays must be a whole number of days from 1 to " + MAX_DAYS
+                            + ", or null for a token that never expires.", "expiresInDays");
+        }
+        return node.intValue();
+    }
+
+    private static String description(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest("invalid_type", "description must be a string or null.", "description");
+        }
+        if (node.textValue().length() > MAX_DESCRIPTION_LENGTH) {
+            throw ApiException.badRequest("invalid_value",
+                    "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters.", "description");
+        }
+        return node.textValue();
+    }
+
+    private static String requiredString(JsonNode node, String field) {
+        if (node == null || !node.isTextual()) {
+            throw ApiException.badRequest("invalid_type", field + " must be a string.", field);
+        }
+        return node.textValue();
+    }
+}

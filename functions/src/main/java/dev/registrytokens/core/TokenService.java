@@ -1,0 +1,198 @@
+package dev.registrytokens.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.core.SdkBytes;
+
+/** The token lifecycle: every business rule of the management API, and nothing of Lambda or HTTP. */
+public final class TokenService {
+    public static final int MAX_PAGE_SIZE = 100;
+    /** Attempts at a read-modify-write when the caller gave no If-Match and another change slipped in. */
+    private static final int MAX_CHANGE_ATTEMPTS = 3;
+
+    private final TokenStore store;
+    private final SecretMacs macs;
+    private final Clock clock;
+
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock) {
+        this.store = store;
+        this.macs = macs;
+        this.clock = clock;
+    }
+
+    public TokenView create(Account account, CreateTokenRequest request) {
+        Instant now = now();
+        String secret = Secrets.generate();
+        // KMS first: if it fails, nothing has been written.
+        SdkBytes mac = macs.macOf(secret);
+        String id = TokenIds.newId(now, new SecureRandom());
+        TokenRecord token = new TokenRecord.Builder()
+                .pk(TokenRecord.partitionKey(account.id()))
+                .sk(TokenRecord.sortKey(id))
+                .id(id)
+                .accountId(account.id())
+                .namespace(account.namespace())
+                .name(request.name())
+                .username(account.usernameFor(request.name()))
+                .description(request.description())
+                .permission(request.permission())
+                .status(TokenStatus.ENABLED)
+                .expiresAt(expiryFrom(now, request.expiresInDays()))
+                .createdAt(now)
+                .updatedAt(now)
+                .version(1L)
+                .build();
+        try {
+            store.create(token, LoginRecord.of(token, mac));
+        } catch (TokenStore.ConditionFailed e) {
+            throw new ApiException(409, "name_taken",
+                    "A token named '" + request.name() + "' already exists (its username " + token.username() + " is taken).",
+                    "name");
+        }
+        return TokenView.withSecret(token, now, secret);
+    }
+
+    public TokenView get(Account account, String tokenId) {
+        return TokenView.of(load(account, tokenId), now());
+    }
+
+    public TokenPage list(Account account, int limit, String cursor) {
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw ApiException.badRequest("invalid_value", "limit must be a whole number from 1 to " + MAX_PAGE_SIZE + ".", "limit");
+        }
+        // One extra item tells whether another page exists, so the last page never hands out a dead cursor.
+        List<TokenRecord> found = store.listTokens(account.id(), limit + 1, cursor == null ? null : decodeCursor(cursor));
+        Instant now = now();
+        List<TokenRecord> page = found.subList(0, Math.min(limit, found.size()));
+        String nextCursor = found.size() > limit ? encodeCursor(page.getLast().id()) : null;
+        return new TokenPage(page.stream().map(token -> TokenView.of(token, now)).toList(), nextCursor);
+    }
+
+    public TokenView edit(Account account, String tokenId, Long ifMatch, EditTokenRequest edit) {
+        Instant now = now();
+        TokenRecord changed = change(account, tokenId, ifMatch, null, current -> {
+            TokenRecord.Builder next = current.toBuilder();
+            if (edit.permission() != null) {
+                next.permission(edit.permission());
+            }
+            if (edit.expiryGiven()) {
+                next.expiresAt(expiryFrom(now, edit.expiresInDays()));
+            }
+            if (edit.descriptionGiven()) {
+                next.description(edit.description());
+            }
+            return next.build();
+        });
+        return TokenView.of(changed, now);
+    }
+
+    /** A new secret; the old one stops working with this write. */
+    public TokenView reset(Account account, String tokenId, Long ifMatch) {
+        String secret = Secrets.generate();
+        SdkBytes mac = macs.macOf(secret);
+        // Resetting always changes the token, even when nothing else does: the MAC is new.
+        TokenRecord changed = change(account, tokenId, ifMatch, mac, UnaryOperator.identity());
+        return TokenView.withSecret(changed, now(), secret);
+    }
+
+    /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
+    public TokenView setStatus(Account account, String tokenId, Long ifMatch, TokenStatus status) {
+        TokenRecord changed = change(account, tokenId, ifMatch, null, current -> current.toBuilder().status(status).build());
+        return TokenView.of(changed, now());
+    }
+
+    public void delete(Account account, String tokenId, Long ifMatch) {
+        for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
+            TokenRecord current = loadAtVersion(account, tokenId, ifMatch);
+            try {
+                store.delete(current, current.version());
+                return;
+            } catch (TokenStore.ConditionFailed e) {
+                failIfPinned(ifMatch);
+            }
+        }
+        throw concurrentModification();
+    }
+
+    /**
+     * Read-modify-write guarded by the version: applies {@code change}, bumps the version and writes both
+     * records only if nobody else wrote in between. With If-Match a lost race is a 412; without, it retries.
+     */
+    private TokenRecord change(Account account, String tokenId, Long ifMatch, SdkBytes newMac, UnaryOperator<TokenRecord> change) {
+        for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
+            TokenRecord current = loadAtVersion(account, tokenId, ifMatch);
+            TokenRecord proposed = change.apply(current);
+            if (newMac == null && proposed.equals(current)) {
+                return current;
+            }
+            TokenRecord next = proposed.toBuilder().version(current.version() + 1).updatedAt(now()).build();
+            SdkBytes mac = newMac != null ? newMac
+                    : store.findLogin(current.username()).orElseThrow(ApiException::notFound).mac();
+            try {
+                store.replace(next, LoginRecord.of(next, mac), current.version());
+                return next;
+            } catch (TokenStore.ConditionFailed e) {
+                failIfPinned(ifMatch);
+            }
+        }
+        throw concurrentModification();
+    }
+
+    private TokenRecord loadAtVersion(Account account, String tokenId, Long ifMatch) {
+        TokenRecord current = load(account, tokenId);
+        if (ifMatch != null && ifMatch != current.version().longValue()) {
+            throw ApiException.preconditionFailed();
+        }
+        return current;
+    }
+
+    private TokenRecord load(Account account, String tokenId) {
+        if (!TokenIds.isWellFormed(tokenId)) {
+            throw ApiException.notFound();
+        }
+        return store.findToken(account.id(), tokenId).orElseThrow(ApiException::notFound);
+    }
+
+    private static void failIfPinned(Long ifMatch) {
+        if (ifMatch != null) {
+            throw ApiException.preconditionFailed();
+        }
+    }
+
+    private static ApiException concurrentModification() {
+        return new ApiException(409, "concurrent_modification",
+                "The token kept changing while this request ran; read it again and retry.", null);
+    }
+
+    private static Long expiryFrom(Instant now, Integer days) {
+        return days == null ? null : now.plus(Duration.ofDays(days)).getEpochSecond();
+    }
+
+    private static String encodeCursor(String tokenId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(tokenId.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String decodeCursor(String cursor) {
+        try {
+            String tokenId = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            if (TokenIds.isWellFormed(tokenId)) {
+                return tokenId;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw ApiException.badRequest("invalid_value", "cursor is not one this API handed out.", "cursor");
+    }
+
+    /** Millisecond precision: what DynamoDB stores and what the API shows agree. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.registrytokens.core;
+
+public enum TokenStatus {
+    ENABLED,
+    DISABLED
+}

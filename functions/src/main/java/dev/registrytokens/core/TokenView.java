@@ -1,0 +1,38 @@
+package dev.registrytokens.core;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/** A token as the API returns it. {@code secret} is present only in the answers to create and reset. */
+public record TokenView(
+        String id,
+        String name,
+        String username,
+        String description,
+        Permission permission,
+        TokenStatus status,
+        String expiresAt,
+        boolean expired,
+        String createdAt,
+        String updatedAt,
+        String lastUsedAt,
+        long version,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+
+    public static TokenView of(TokenRecord token, Instant now) {
+        return withSecret(token, now, null);
+    }
+
+    public static TokenView withSecret(TokenRecord token, Instant now, String secret) {
+        return new TokenView(token.id(), token.name(), token.username(), token.description(), token.permission(),
+                token.status(), token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString(),
+                token.isExpired(now), token.createdAt().toString(), token.updatedAt().toString(),
+                token.lastUsedAt() == null ? null : token.lastUsedAt().toString(), token.version(), secret);
+    }
+
+    /** Secrets must not reach logs through a record's generated toString. */
+    @Override
+    public String toString() {
+        return "TokenView[id=" + id + ", username=" + username + ", version=" + version + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.registrytokens.delete;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.Account;
+
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.http.ApiResponses;
+
+/** {@code DELETE /tokens/{id}}: removes the token and frees its username. */
+public class DeleteTokenHandler extends ApiHandler {
+    public DeleteTokenHandler() {
+        super(AwsClients.tokenService());
+    }
+
+    DeleteTokenHandler(TokenService tokens) {
+        super(tokens);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+        tokens.delete(account, request.pathParameter("id"), request.ifMatch());
+        return ApiResponses.noContent();
+    }
+}

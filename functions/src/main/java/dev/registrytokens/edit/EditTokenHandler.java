@@ -1,0 +1,27 @@
+package dev.registrytokens.edit;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.Account;
+import dev.registrytokens.core.TokenRequests;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.http.ApiResponses;
+
+/** {@code PATCH /tokens/{id}}: changes permission, expiry or description. */
+public class EditTokenHandler extends ApiHandler {
+    public EditTokenHandler() {
+        super(AwsClients.tokenService());
+    }
+
+    EditTokenHandler(TokenService tokens) {
+        super(tokens);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+        return ApiResponses.token(200, tokens.edit(account, request.pathParameter("id"), request.ifMatch(),
+                TokenRequests.edit(request.jsonBody())));
+    }
+}

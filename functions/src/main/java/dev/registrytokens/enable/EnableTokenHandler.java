@@ -1,0 +1,26 @@
+package dev.registrytokens.enable;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.Account;
+import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.http.ApiResponses;
+
+/** {@code POST /tokens/{id}/enable}: idempotent. */
+public class EnableTokenHandler extends ApiHandler {
+    public EnableTokenHandler() {
+        super(AwsClients.tokenService());
+    }
+
+    EnableTokenHandler(TokenService tokens) {
+        super(tokens);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+        return ApiResponses.token(200, tokens.setStatus(account, request.pathParameter("id"), request.ifMatch(), TokenStatus.ENABLED));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.registrytokens.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registrytokens.core.Account;
+import dev.registrytokens.core.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Read access to an API Gateway HTTP API (payload 2.0) request, with the checks every handler shares. */
+public final class ApiRequest {
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    /** The claim naming the account's registry namespace; without it the namespace is the subject. */
+    static final String NAMESPACE_CLAIM = "namespace";
+    private static final Pattern IF_MATCH = Pattern.compile("(?:W/)?\"?([0-9]{1,18})\"?");
+
+    private final APIGatewayV2HTTPEvent event;
+
+    public ApiRequest(APIGatewayV2HTTPEvent event) {
+        this.event = event;
+    }
+
+    /** The caller, from the claims API Gateway's JWT authorizer verified; no claims means no access. */
+    public Account account() {
+        var context = event.getRequestContext();
+        var authorizer = context == null ? null : context.getAuthorizer();
+        var jwt = authorizer == null ? null : authorizer.getJwt();
+        Map<String, String> claims = jwt == null ? null : jwt.getClaims();
+        if (claims == null || claims.get("sub") == null) {
+            throw ApiException.unauthorized();
+        }
+        String subject = claims.get("sub");
+        return new Account(subject, claims.getOrDefault(NAMESPACE_CLAIM, subject));
+    }
+
+    public String pathParameter(String name) {
+        Map<String, String> parameters = event.getPathParameters();
+        return parameters == null ? null : parameters.get(name);
+    }
+
+    public String queryParameter(String name) {
+        Map<String, String> parameters = event.getQueryStringParameters();
+        return parameters == null ? null : parameters.get(name);
+    }
+
+    public String header(String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        // HTTP APIs lower-case header names; other callers may not.
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The version in If-Match (a number, bare or as an ETag), or null when the header is absent or '*'. */
+    public Long ifMatch() {
+        String value = header("If-Match");
+        if (value == null || value.isBlank() || value.trim().equals("*")) {
+            return null;
+        }
+        Matcher matcher = IF_MATCH.matcher(value.trim());
+        if (!matcher.matches()) {
+            throw ApiException.badRequest("invalid_header", "If-Match must be a token version, such as 3 or \"3\".", "If-Match");
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** The body as a JSON object, at most 16 KiB. */
+    public ObjectNode jsonBody() {
+        String body = event.getBody();
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("invalid_json", "The request body must be a JSON object.", null);
+        }
+        byte[] bytes;
+        try {
+            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_json", "The request body is not valid base64.", null);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "payload_too_large", "The request body must be at most 16 KiB.", null);
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", "The request body is not valid JSON.", null);
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("invalid_json", "The request body could not be read.", null);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ApiException.badRequest("invalid_json", "The request body must be a JSON object.", null);
+        }
+        return object;
+    }
+
+    public String routeKey() {
+        return event.getRouteKey();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.registrytokens.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.TokenView;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every response the API sends: status, content type and body, and the one place errors become HTTP. */
+public final class ApiResponses {
+    private ApiResponses() {
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body) {
+        return json(status, body, Map.of());
+    }
+
+    /** A token, with its version as the ETag for a later If-Match. */
+    public static APIGatewayV2HTTPResponse token(int status, TokenView token) {
+        return json(status, token, Map.of("ETag", "\"" + token.version() + "\""));
+    }
+
+    public static APIGatewayV2HTTPResponse noContent() {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(Map.of("Cache-Control", "no-store")).build();
+    }
+
+    public static APIGatewayV2HTTPResponse error(ApiException error) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", error.code());
+        detail.put("message", error.getMessage());
+        detail.put("field", error.field());
+        Map<String, String> headers = error.status() == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of();
+        return json(error.status(), Map.of("error", detail), headers);
+    }
+
+    public static APIGatewayV2HTTPResponse internalError() {
+        return error(new ApiException(500, "internal_error", "Something went wrong; nothing was changed.", null));
+    }
+
+    private static APIGatewayV2HTTPResponse json(int status, Object body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        headers.put("Content-Type", "application/json");
+        // Answers can carry a secret: no cache may keep them.
+        headers.put("Cache-Control", "no-store");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(headers)
+                .withBody(Json.write(body))
+                .build();
+    }
+}

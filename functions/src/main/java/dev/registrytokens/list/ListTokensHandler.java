@@ -1,0 +1,40 @@
+package dev.registrytokens.list;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.Account;
+import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.http.ApiResponses;
+
+/** {@code GET /tokens?limit=N&cursor=C}: the account's tokens, newest first, never with secrets. */
+public class ListTokensHandler extends ApiHandler {
+    static final int DEFAULT_LIMIT = 50;
+
+    public ListTokensHandler() {
+        super(AwsClients.tokenService());
+    }
+
+    ListTokensHandler(TokenService tokens) {
+        super(tokens);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+        return ApiResponses.json(200, tokens.list(account, limit(request.queryParameter("limit")), request.queryParameter("cursor")));
+    }
+
+    private static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_value",
+                    "limit must be a whole number from 1 to " + TokenService.MAX_PAGE_SIZE + ".", "limit");
+        }
+    }
+}
