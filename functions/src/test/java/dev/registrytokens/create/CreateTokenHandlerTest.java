@@ -1,0 +1,171 @@
+package dev.registrytokens.create;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.core.Secrets;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.ApiResult;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import dev.registrytokens.core.SecretMacs;
+import dev.registrytokens.core.TokenStore;
+
+@ExtendWith(AwsEmulator.class)
+class CreateTokenHandlerTest {
+    private final CreateTokenHandler handler = new CreateTokenHandler(TestStack.tokenService());
+    private final TestAccount owner = TestAccount.fresh();
+
+    private ApiResult create(String body) {
+        return ApiCall.from("create-token.json").as(owner).body(body).to(handler);
+    }
+
+    @Test
+    void createsTokenWithUsernameAndSecretShownOnce() {
+        ApiResult created = create("{\"name\":\"ci-pull\",\"permission\":\"PULL\",\"expiresInDays\":30,\"description\":\"CI\"}")
+                .assertStatus(201);
+
+        var body = created.body();
+        assertEquals("ci-pull", body.get("name").asText());
+        assertEquals(owner.namespace() + "+ci-pull", body.get("username").asText());
+        assertEquals("PULL", body.get("permission").asText());
+        assertEquals("ENABLED", body.get("status").asText());
+        assertEquals("CI", body.get("description").asText());
+        assertEquals(1, body.get("version").asLong());
+        assertEquals("\"1\"", created.headers().get("ETag"));
+        assertEquals(false, body.get("expired").asBoolean());
+        Instant expiresAt = Instant.parse(body.get("expiresAt").asText());
+        Instant createdAt = Instant.parse(body.get("createdAt").asText());
+        assertEquals(30L * 24 * 3600, expiresAt.getEpochSecond() - createdAt.getEpochSecond());
+        assertTrue(Secrets.isWellFormed(body.get("secret").asText()), "secret has the documented format");
+        assertEquals("no-store", created.headers().get("Cache-Control"));
+    }
+
+    @Test
+    void createsNeverExpiringTokenWhenExpiresInDaysIsNull() {
+        var body = create("{\"name\":\"forever\",\"permission\":\"PULL_PUSH\",\"expiresInDays\":null}").assertStatus(201).body();
+        assertTrue(body.get("expiresAt").isNull());
+        assertTrue(body.get("description").isNull());
+        assertEquals("PULL_PUSH", body.get("permission").asText());
+    }
+
+    @Test
+    void issuesDifferentSecretsEachTime() {
+        String first = create("{\"name\":\"one\",\"permission\":\"PULL\",\"expiresInDays\":1}").body().get("secret").asText();
+        String second = create("{\"name\":\"two\",\"permission\":\"PULL\",\"expiresInDays\":1}").body().get("secret").asText();
+        assertNotEquals(first, second);
+    }
+
+    static Stream<Arguments> badBodies() {
+        String longName = "a".repeat(65);
+        String longDescription = "d".repeat(257);
+        return Stream.of(
+                Arguments.of("{not json", 400, "invalid_json", null),
+                Arguments.of("[1,2]", 400, "invalid_json", null),
+                Arguments.of("{\"name\":\"bad\",\"name\":\"dup\",\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_json", null),
+                Arguments.of("{\"name\":42,\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_type", "name"),
+                Arguments.of("{\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "missing_field", "name"),
+                Arguments.of("{\"name\":\"bad\",\"expiresInDays\":1}", 400, "missing_field", "permission"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\"}", 400, "missing_field", "expiresInDays"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"ADMIN\",\"expiresInDays\":1}", 400, "invalid_value", "permission"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":[\"PULL\"],\"expiresInDays\":1}", 400, "invalid_type", "permission"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":0}", 400, "invalid_value", "expiresInDays"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":3651}", 400, "invalid_value", "expiresInDays"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1.5}", 400, "invalid_value", "expiresInDays"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":30.0}", 400, "invalid_value", "expiresInDays"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":99999999999}", 400, "invalid_value", "expiresInDays"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":\"30\"}", 400, "invalid_type", "expiresInDays"),
+                Arguments.of("{\"name\":\"" + longName + "\",\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_value", "name"),
+                Arguments.of("{\"name\":\"Bad-Name\",\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_value", "name"),
+                Arguments.of("{\"name\":\"-leading\",\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_value", "name"),
+                Arguments.of("{\"name\":\"\",\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_value", "name"),
+                Arguments.of("{\"name\":\"a+b\",\"permission\":\"PULL\",\"expiresInDays\":1}", 400, "invalid_value", "name"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + longDescription + "\"}",
+                        400, "invalid_value", "description"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":7}", 400, "invalid_type", "description"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"owner\":\"someone-else\"}", 400, "unknown_field", "owner"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + "x".repeat(17 * 1024) + "\"}",
+                        413, "payload_too_large", null));
+    }
+
+    @ParameterizedTest(name = "[{index}] {2} {3}")
+    @MethodSource("badBodies")
+    void rejectsBadInputWithoutWritingAnything(String body, int status, String code, String field) {
+        create(body).assertError(status, code, field);
+        assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+bad"));
+        assertEquals(0, TestStack.itemsFor(owner, "none"), "nothing at all was written for this account");
+    }
+
+    @Test
+    void rejectsMissingIdentityWith401() {
+        ApiCall.from("create-token.json").anonymous().to(handler).assertError(401, "unauthorized", null);
+    }
+
+    @Test
+    void rejectsDuplicateNameWith409() {
+        create("{\"name\":\"deploy\",\"permission\":\"PULL\",\"expiresInDays\":1}").assertStatus(201);
+        create("{\"name\":\"deploy\",\"permission\":\"PULL_PUSH\",\"expiresInDays\":5}").assertError(409, "name_taken", "name");
+        assertEquals(2, TestStack.itemsFor(owner, owner.namespace() + "+deploy"), "one token: its record and its login");
+    }
+
+    @Test
+    void twentyConcurrentCreatesOfOneNameMakeExactlyOneToken() throws Exception {
+        List<Callable<Integer>> creates = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            creates.add(() -> create("{\"name\":\"race\",\"permission\":\"PULL\",\"expiresInDays\":1}").status());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+            for (Future<Integer> status : pool.invokeAll(creates)) {
+                statuses.add(status.get());
+            }
+        }
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), () -> "statuses " + statuses);
+        assertEquals(19, statuses.stream().filter(s -> s == 409).count(), () -> "statuses " + statuses);
+        assertEquals(2, TestStack.itemsFor(owner, owner.namespace() + "+race"));
+    }
+
+    @Test
+    void failsWith503AndWritesNothingWhenKmsIsUnreachable() {
+        URI deadEndpoint = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
+        TokenService withoutKms = new TokenService(TestStack.store(),
+                new SecretMacs(AwsEmulator.kmsAt(deadEndpoint), "any-key"), Clock.systemUTC());
+        ApiCall.from("create-token.json").as(owner)
+                .body("{\"name\":\"nokms\",\"permission\":\"PULL\",\"expiresInDays\":1}")
+                .to(new CreateTokenHandler(withoutKms))
+                .assertError(503, "service_unavailable", null);
+        assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+nokms"));
+    }
+
+    @Test
+    void rejectsAccountWhoseNamespaceIsNotARepositoryPath() {
+        TestAccount odd = new TestAccount("auth0|12345", "auth0|12345");
+        ApiCall.from("create-token.json").as(odd).to(handler).assertError(403, "invalid_namespace", "namespace");
+    }
+
+    @Test
+    void storesOnlyTheMacOfTheSecret() {
+        String secret = create("{\"name\":\"mac\",\"permission\":\"PULL\",\"expiresInDays\":1}").body().get("secret").asText();
+        TokenStore store = TestStack.store();
+        var login = store.findLogin(owner.namespace() + "+mac").orElseThrow();
+        assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(secret), login.mac()));
+    }
+}

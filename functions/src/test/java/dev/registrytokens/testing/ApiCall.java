@@ -1,0 +1,86 @@
+package dev.registrytokens.testing;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One request to a handler, starting from the project's own event file in events/ (deserialised by the
+ * Lambda Java serialization library, as the runtime does) and changed only where the test says.
+ */
+public final class ApiCall {
+    private final APIGatewayV2HTTPEvent event;
+
+    private ApiCall(APIGatewayV2HTTPEvent event) {
+        this.event = event;
+    }
+
+    public static ApiCall from(String eventFile) {
+        return new ApiCall(load(eventFile));
+    }
+
+    public static APIGatewayV2HTTPEvent load(String eventFile) {
+        try (InputStream in = Files.newInputStream(ProjectFiles.event(eventFile))) {
+            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, ApiCall.class.getClassLoader()).fromJson(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The caller as the JWT authorizer would pass it on. */
+    public ApiCall as(TestAccount account) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put("sub", account.id());
+        claims.put("namespace", account.namespace());
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return this;
+    }
+
+    /** No authorizer result at all, as if the route were reached without a verified JWT. */
+    public ApiCall anonymous() {
+        event.getRequestContext().setAuthorizer(null);
+        return this;
+    }
+
+    public ApiCall id(String tokenId) {
+        event.setPathParameters(Map.of("id", tokenId));
+        event.setRawPath(event.getRawPath().replaceFirst("^/tokens/[^/]+", "/tokens/" + tokenId));
+        return this;
+    }
+
+    public ApiCall body(String json) {
+        event.setBody(json);
+        return this;
+    }
+
+    public ApiCall header(String name, String value) {
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put(name.toLowerCase(), value);
+        event.setHeaders(headers);
+        return this;
+    }
+
+    public ApiCall query(String name, String value) {
+        Map<String, String> query = event.getQueryStringParameters() == null ? new HashMap<>()
+                : new HashMap<>(event.getQueryStringParameters());
+        query.put(name, value);
+        event.setQueryStringParameters(query);
+        return this;
+    }
+
+    public ApiCall noQuery() {
+        event.setQueryStringParameters(null);
+        return this;
+    }
+
+    public ApiResult to(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        return ApiResult.of(handler.handleRequest(event, null));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.registrytokens.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The AWS endpoint the integration tests talk to, started once per test JVM:
+ * <ol>
+ *   <li>{@code AWS_TEST_ENDPOINT}, if set (an emulator already running);</li>
+ *   <li>else LocalStack in Testcontainers, where Docker runs and {@code LOCALSTACK_AUTH_TOKEN} is set;</li>
+ *   <li>else moto's server from the project's venv ({@code .venv}, made by ./dev), single-threaded.</li>
+ * </ol>
+ * It then creates the template's table and keys there. Nothing of the AWS SDK is mocked.
+ */
+public final class AwsEmulator implements BeforeAllCallback {
+    public static final Region REGION = Region.US_EAST_1;
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    private static Stack stack;
+
+    /** The emulator's endpoint with the template's resources in it. */
+    public record Stack(URI endpoint, Map<String, String> physicalIds) {
+        public DynamoDbClient dynamoDb() {
+            return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public KmsClient kms() {
+            return kmsAt(endpoint);
+        }
+
+        public String tableName() {
+            return physicalIds.get("TokensTable");
+        }
+
+        public String macKeyId() {
+            return physicalIds.get("SecretMacKey");
+        }
+    }
+
+    public static KmsClient kmsAt(URI endpoint) {
+        return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).build())
+                .overrideConfiguration(config -> config.retryStrategy(b -> b.maxAttempts(1))).build();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        stack();
+    }
+
+    public static synchronized Stack stack() {
+        if (stack == null) {
+            CapturedOutput.install();
+            URI endpoint = startEndpoint();
+            Stack bare = new Stack(endpoint, Map.of());
+            stack = new Stack(endpoint, TemplateResources.provision(
+                    TemplateResources.readTemplate(ProjectFiles.template()), bare.dynamoDb(), bare.kms(), "test-"));
+        }
+        return stack;
+    }
+
+    private static URI startEndpoint() {
+        String given = System.getenv("AWS_TEST_ENDPOINT");
+        if (given != null && !given.isBlank()) {
+            return URI.create(given);
+        }
+        String localStackToken = System.getenv("LOCALSTACK_AUTH_TOKEN");
+        if (localStackToken != null && !localStackToken.isBlank() && DockerClientFactory.instance().isDockerAvailable()) {
+            LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack-pro:latest"))
+                    .withEnv("LOCALSTACK_AUTH_TOKEN", localStackToken)
+                    .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.KMS);
+            localStack.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop));
+            return localStack.getEndpoint();
+        }
+        return startMoto();
+    }
+
+    private static URI startMoto() {
+        Path root = ProjectFiles.root();
+        Path python = root.resolve(".venv/bin/python");
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException("moto is not installed: run ./dev test (it makes " + python + ")");
+        }
+        int port = freePort();
+        try {
+            Path log = Files.createTempFile("moto-", ".log");
+            Process moto = new ProcessBuilder(python.toString(), root.resolve("infrastructure/moto/serve.py").toString(),
+                    "--port", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy));
+            awaitListening(port, moto, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    private static void awaitListening(int port, Process process, Path log) throws IOException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("moto exited: " + Files.readString(log));
+            }
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("moto did not listen on " + port + " within 30 s");
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.registrytokens.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Tees everything the test JVM prints (handlers log to stdout and stderr) so a test can search it. */
+public final class CapturedOutput {
+    private static final ByteArrayOutputStream CAPTURED = new ByteArrayOutputStream();
+    private static boolean installed;
+
+    private CapturedOutput() {
+    }
+
+    static synchronized void install() {
+        if (!installed) {
+            System.setOut(tee(System.out));
+            System.setErr(tee(System.err));
+            installed = true;
+        }
+    }
+
+    public static synchronized String text() {
+        return CAPTURED.toString(StandardCharsets.UTF_8);
+    }
+
+    private static PrintStream tee(PrintStream original) {
+        return new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                synchronized (CapturedOutput.class) {
+                    CAPTURED.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                original.write(bytes, offset, length);
+                synchronized (CapturedOutput.class) {
+                    CAPTURED.write(bytes, offset, length);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.registrytokens.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
+ * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
+ * what is deployed. Answers each resource's physical id by logical id, as {@code !Ref} would.
+ */
+public final class TemplateResources {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private TemplateResources() {
+    }
+
+    public static JsonNode readTemplate(Path template) {
+        try {
+            return YAML.readTree(template.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates every table and key (tables named {@code prefix + logicalId}); returns physical ids by logical id. */
+    public static Map<String, String> provision(JsonNode template, DynamoDbClient dynamoDb, KmsClient kms, String prefix) {
+        Map<String, String> physicalIds = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
+            String type = resource.getValue().path("Type").asText();
+            JsonNode properties = resource.getValue().path("Properties");
+            switch (type) {
+                case "AWS::DynamoDB::Table" ->
+                        physicalIds.put(resource.getKey(), createTable(dynamoDb, prefix + resource.getKey(), properties));
+                case "AWS::KMS::Key" -> physicalIds.put(resource.getKey(), kms.createKey(request -> request
+                        .description(properties.path("Description").asText(null))
+                        .keySpec(properties.path("KeySpec").asText("SYMMETRIC_DEFAULT"))
+                        .keyUsage(properties.path("KeyUsage").asText("ENCRYPT_DECRYPT"))).keyMetadata().keyId());
+                default -> {
+                }
+            }
+        }
+        return physicalIds;
+    }
+
+    private static String createTable(DynamoDbClient dynamoDb, String tableName, JsonNode properties) {
+        try {
+            dynamoDb.createTable(request -> request
+                    .tableName(tableName)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(properties.path("AttributeDefinitions").valueStream()
+                            .map(definition -> AttributeDefinition.builder()
+                                    .attributeName(definition.path("AttributeName").asText())
+                                    .attributeType(definition.path("AttributeType").asText()).build())
+                            .toList())
+                    .keySchema(properties.path("KeySchema").valueStream()
+                            .map(key -> KeySchemaElement.builder()
+                                    .attributeName(key.path("AttributeName").asText())
+                                    .keyType(key.path("KeyType").asText()).build())
+                            .toList()));
+        } catch (ResourceInUseException alreadyThere) {
+            return tableName;
+        }
+        JsonNode ttl = properties.path("TimeToLiveSpecification");
+        if (ttl.path("Enabled").asBoolean()) {
+            dynamoDb.updateTimeToLive(request -> request.tableName(tableName)
+                    .timeToLiveSpecification(spec -> spec.attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+        }
+        return tableName;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.registrytokens.testing;
+
+import dev.registrytokens.core.CreateTokenRequest;
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.SecretMacs;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.core.TokenView;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/** The real service over the emulator's table and key, as the Lambda handlers wire it. */
+public final class TestStack {
+    private static DynamoDbClient dynamoDb;
+    private static KmsClient kms;
+
+    private TestStack() {
+    }
+
+    public static synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = AwsEmulator.stack().dynamoDb();
+        }
+        return dynamoDb;
+    }
+
+    public static synchronized KmsClient kms() {
+        if (kms == null) {
+            kms = AwsEmulator.stack().kms();
+        }
+        return kms;
+    }
+
+    public static TokenStore store() {
+        return new TokenStore(dynamoDb(), AwsEmulator.stack().tableName());
+    }
+
+    public static SecretMacs macs() {
+        return new SecretMacs(kms(), AwsEmulator.stack().macKeyId());
+    }
+
+    public static TokenService tokenService() {
+        return tokenService(Clock.systemUTC());
+    }
+
+    public static TokenService tokenService(Clock clock) {
+        return new TokenService(store(), macs(), clock);
+    }
+
+    /** Creates a token through the service (not a handler) to set up a test; remembers its secret. */
+    public static TokenView createToken(TestAccount owner, String name, Permission permission, Integer days) {
+        TokenView token = tokenService().create(owner.account(), new CreateTokenRequest(name, permission, days, null));
+        IssuedSecrets.remember(token.secret());
+        return token;
+    }
+
+    /** How many items the table holds under this account's partition and under the given username. */
+    public static int itemsFor(TestAccount owner, String username) {
+        String table = AwsEmulator.stack().tableName();
+        int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(java.util.Map.of(":pk",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("ACCOUNT#" + owner.id()))))
+                .count();
+        int logins = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(java.util.Map.of(":pk",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USERNAME#" + username))))
+                .count();
+        return tokens + logins;
+    }
+}
