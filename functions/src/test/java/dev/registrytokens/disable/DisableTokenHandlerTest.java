@@ -1,0 +1,46 @@
+package dev.registrytokens.disable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(AwsEmulator.class)
+class DisableTokenHandlerTest {
+    private final DisableTokenHandler handler = new DisableTokenHandler(TestStack.tokenService());
+    private final TestAccount owner = TestAccount.fresh();
+
+    @Test
+    void disablesIdempotentlyAndTheLoginRecordFollows() {
+        TokenView token = TestStack.createToken(owner, "pausable", Permission.PULL, 30);
+        var first = ApiCall.from("disable-token.json").as(owner).id(token.id()).to(handler).assertStatus(200);
+        assertEquals("DISABLED", first.body().get("status").asText());
+        assertEquals(2, first.version());
+        var second = ApiCall.from("disable-token.json").as(owner).id(token.id()).to(handler).assertStatus(200);
+        assertEquals("DISABLED", second.body().get("status").asText());
+        assertEquals(2, second.version(), "disabling a disabled token changes nothing");
+        assertEquals(TokenStatus.DISABLED, TestStack.store().findLogin(token.username()).orElseThrow().status());
+    }
+
+    @Test
+    void staleIfMatchIs412() {
+        TokenView token = TestStack.createToken(owner, "pinned", Permission.PULL, 30);
+        ApiCall.from("disable-token.json").as(owner).id(token.id()).header("If-Match", "0").to(handler)
+                .assertError(412, "precondition_failed", "If-Match");
+        assertEquals(TokenStatus.ENABLED, TestStack.store().findLogin(token.username()).orElseThrow().status());
+    }
+
+    @Test
+    void anotherAccountsTokenIsA404() {
+        TokenView token = TestStack.createToken(owner, "theirs", Permission.PULL, 30);
+        ApiCall.from("disable-token.json").as(TestAccount.fresh()).id(token.id()).to(handler).assertError(404, "not_found", null);
+        assertEquals(TokenStatus.ENABLED, TestStack.store().findLogin(token.username()).orElseThrow().status());
+    }
+}

@@ -1,0 +1,132 @@
+package dev.registrytokens.edit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.ApiResult;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@ExtendWith(AwsEmulator.class)
+class EditTokenHandlerTest {
+    private final EditTokenHandler handler = new EditTokenHandler(TestStack.tokenService());
+    private final TestAccount owner = TestAccount.fresh();
+
+    private ApiResult edit(String tokenId, String body) {
+        return ApiCall.from("edit-token.json").as(owner).id(tokenId).header("If-Match", "").body(body).to(handler);
+    }
+
+    @Test
+    void changesPermissionAndBumpsVersionInBothRecords() {
+        TokenView token = TestStack.createToken(owner, "builder", Permission.PULL, 30);
+        var edited = edit(token.id(), "{\"permission\":\"PULL_PUSH\"}").assertStatus(200);
+        assertEquals("PULL_PUSH", edited.body().get("permission").asText());
+        assertEquals(2, edited.version());
+        assertEquals("\"2\"", edited.headers().get("ETag"));
+        assertEquals(token.expiresAt(), edited.body().get("expiresAt").asText(), "a field left out stays");
+        var login = TestStack.store().findLogin(token.username()).orElseThrow();
+        assertEquals(Permission.PULL_PUSH, login.permission());
+        assertEquals(2, login.version());
+    }
+
+    @Test
+    void newExpiryCountsFromTheEditAndNullMeansNever() {
+        TokenView token = TestStack.createToken(owner, "expiring", Permission.PULL, 1);
+        Instant editedAt = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+        var later = new EditTokenHandler(TestStack.tokenService(Clock.fixed(editedAt, ZoneOffset.UTC)));
+        var extended = ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
+                .body("{\"expiresInDays\":5}").to(later).assertStatus(200);
+        assertEquals(editedAt.plus(Duration.ofDays(5)).toString(), extended.body().get("expiresAt").asText());
+        assertEquals(false, extended.body().get("expired").asBoolean());
+
+        var never = edit(token.id(), "{\"expiresInDays\":null,\"description\":\"kept forever\"}").assertStatus(200);
+        assertTrue(never.body().get("expiresAt").isNull());
+        assertEquals("kept forever", never.body().get("description").asText());
+        assertEquals(null, TestStack.store().findLogin(token.username()).orElseThrow().expiresAt(), "TTL attribute removed");
+    }
+
+    @Test
+    void staleIfMatchIs412AndChangesNothing() {
+        TokenView token = TestStack.createToken(owner, "pinned", Permission.PULL, 30);
+        edit(token.id(), "{\"description\":\"first\"}").assertStatus(200);
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "W/\"1\"")
+                .body("{\"permission\":\"PULL_PUSH\"}").to(handler).assertError(412, "precondition_failed", "If-Match");
+        var current = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        assertEquals(Permission.PULL, current.permission());
+        assertEquals(2, current.version());
+    }
+
+    @Test
+    void parallelEditsWithTheSameIfMatchLetExactlyOneThrough() throws Exception {
+        TokenView token = TestStack.createToken(owner, "contended", Permission.PULL, 30);
+        List<Callable<Integer>> edits = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String description = "writer-" + i;
+            edits.add(() -> ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "\"1\"")
+                    .body("{\"description\":\"" + description + "\"}").to(handler).status());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+            for (Future<Integer> status : pool.invokeAll(edits)) {
+                statuses.add(status.get());
+            }
+        }
+        assertEquals(1, statuses.stream().filter(s -> s == 200).count(), () -> "statuses " + statuses);
+        assertEquals(9, statuses.stream().filter(s -> s == 412).count(), () -> "statuses " + statuses);
+        assertEquals(2, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+    }
+
+    @ParameterizedTest(name = "[{index}] {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "{}|empty_edit|",
+            "{\"name\":\"renamed\"}|unknown_field|name",
+            "{\"status\":\"DISABLED\"}|unknown_field|status",
+            "{\"permission\":\"WRITE\"}|invalid_value|permission",
+            "{\"permission\":null}|invalid_type|permission",
+            "{\"expiresInDays\":2.5}|invalid_value|expiresInDays",
+            "{\"expiresInDays\":true}|invalid_type|expiresInDays",
+            "{\"description\":{}}|invalid_type|description",
+            "not json|invalid_json|"})
+    void rejectsBadEditsAndLeavesTheTokenAsItWas(String body, String code, String field) {
+        TokenView token = TestStack.createToken(owner, "steady", Permission.PULL, 30);
+        edit(token.id(), body).assertError(400, code, field);
+        var current = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        assertEquals(1, current.version());
+        assertEquals(TokenStatus.ENABLED, current.status());
+    }
+
+    @Test
+    void rejectsIfMatchThatIsNotAVersion() {
+        TokenView token = TestStack.createToken(owner, "etag", Permission.PULL, 30);
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "\"abc\"")
+                .body("{\"description\":\"x\"}").to(handler).assertError(400, "invalid_header", "If-Match");
+    }
+
+    @Test
+    void anotherAccountsTokenIsA404AndStaysUnchanged() {
+        TokenView token = TestStack.createToken(owner, "guarded", Permission.PULL, 30);
+        ApiCall.from("edit-token.json").as(TestAccount.fresh()).id(token.id()).header("If-Match", "")
+                .body("{\"permission\":\"PULL_PUSH\"}").to(handler).assertError(404, "not_found", null);
+        assertEquals(Permission.PULL, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().permission());
+    }
+}

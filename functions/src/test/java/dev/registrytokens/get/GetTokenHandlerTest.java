@@ -1,0 +1,59 @@
+package dev.registrytokens.get;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(AwsEmulator.class)
+class GetTokenHandlerTest {
+    private final GetTokenHandler handler = new GetTokenHandler(TestStack.tokenService());
+    private final TestAccount owner = TestAccount.fresh();
+
+    @Test
+    void returnsTheTokenWithoutItsSecret() {
+        TokenView token = TestStack.createToken(owner, "reader", Permission.PULL, 7);
+        var result = ApiCall.from("get-token.json").as(owner).id(token.id()).to(handler).assertStatus(200);
+        assertEquals(token.id(), result.body().get("id").asText());
+        assertEquals(token.username(), result.body().get("username").asText());
+        assertEquals("\"1\"", result.headers().get("ETag"));
+        assertFalse(result.body().has("secret"));
+        assertTrue(result.body().has("lastUsedAt"));
+    }
+
+    @Test
+    void anotherAccountsTokenIsA404IdenticalToAnUnknownId() {
+        TokenView token = TestStack.createToken(owner, "private", Permission.PULL_PUSH, null);
+        TestAccount stranger = TestAccount.fresh();
+        var foreign = ApiCall.from("get-token.json").as(stranger).id(token.id()).to(handler).assertError(404, "not_found", null);
+        var unknown = ApiCall.from("get-token.json").as(stranger).id("01kb5x3h8q2m6n4p7r9s0t1v2w").to(handler);
+        assertEquals(unknown.status(), foreign.status());
+        assertEquals(unknown.body(), foreign.body());
+    }
+
+    @Test
+    void malformedIdIsA404() {
+        ApiCall.from("get-token.json").as(owner).id("not-an-id").to(handler).assertError(404, "not_found", null);
+    }
+
+    @Test
+    void reportsExpiryAtReadTimeEvenBeforeTtlDeletesTheItem() {
+        TokenView token = TestStack.createToken(owner, "short", Permission.PULL, 1);
+        Clock twoDaysLater = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
+        var later = ApiCall.from("get-token.json").as(owner).id(token.id())
+                .to(new GetTokenHandler(TestStack.tokenService(twoDaysLater))).assertStatus(200);
+        assertTrue(later.body().get("expired").asBoolean());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.registrytokens.list;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@ExtendWith(AwsEmulator.class)
+class ListTokensHandlerTest {
+    private final ListTokensHandler handler = new ListTokensHandler(TestStack.tokenService());
+    private final TestAccount owner = TestAccount.fresh();
+
+    private static List<String> names(JsonNode page) {
+        List<String> names = new ArrayList<>();
+        page.get("items").forEach(item -> names.add(item.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void listsNewestFirstInPagesUntilTheCursorIsNull() throws InterruptedException {
+        for (String name : List.of("t1", "t2", "t3", "t4", "t5")) {
+            TestStack.createToken(owner, name, Permission.PULL, 3);
+            Thread.sleep(2); // distinct creation milliseconds, so "newest first" has one answer
+        }
+        var first = ApiCall.from("list-tokens.json").as(owner).query("limit", "2").to(handler).assertStatus(200).body();
+        assertEquals(List.of("t5", "t4"), names(first));
+        var second = ApiCall.from("list-tokens.json").as(owner).query("limit", "2")
+                .query("cursor", first.get("nextCursor").asText()).to(handler).assertStatus(200).body();
+        assertEquals(List.of("t3", "t2"), names(second));
+        var last = ApiCall.from("list-tokens.json").as(owner).query("limit", "2")
+                .query("cursor", second.get("nextCursor").asText()).to(handler).assertStatus(200).body();
+        assertEquals(List.of("t1"), names(last));
+        assertTrue(last.get("nextCursor").isNull());
+    }
+
+    @Test
+    void defaultsToFiftyAndNeverShowsSecretsOrOtherAccountsTokens() {
+        TestStack.createToken(owner, "mine", Permission.PULL_PUSH, null);
+        TestStack.createToken(TestAccount.fresh(), "theirs", Permission.PULL, null);
+        var page = ApiCall.from("list-tokens.json").as(owner).noQuery().to(handler).assertStatus(200).body();
+        assertEquals(List.of("mine"), names(page));
+        assertFalse(page.get("items").get(0).has("secret"));
+        assertTrue(page.get("nextCursor").isNull());
+    }
+
+    @Test
+    void emptyAccountListsNothing() {
+        var page = ApiCall.from("list-tokens.json").as(owner).to(handler).assertStatus(200).body();
+        assertEquals(0, page.get("items").size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "101", "-1", "ten", "1.5"})
+    void rejectsLimitOutsideOneToHundred(String limit) {
+        ApiCall.from("list-tokens.json").as(owner).query("limit", limit).to(handler).assertError(400, "invalid_value", "limit");
+    }
+
+    @Test
+    void rejectsACursorItDidNotHandOut() {
+        ApiCall.from("list-tokens.json").as(owner).query("cursor", "bm90LWEtY3Vyc29y").to(handler)
+                .assertError(400, "invalid_value", "cursor");
+    }
+}
