@@ -26,6 +26,7 @@ class NoSecretLeakTest {
         TestStack.createToken(TestAccount.fresh(), "leak-probe", Permission.PULL, 1);
         List<String> secrets = IssuedSecrets.all();
         assertFalse(secrets.isEmpty());
+        System.out.println("checking " + secrets.size() + " issued secrets against the table and the logs");
 
         StringBuilder everythingStored = new StringBuilder();
         TestStack.dynamoDb().scanPaginator(scan -> scan.tableName(AwsEmulator.stack().tableName()))

@@ -1,10 +1,6 @@
 package dev.registrytokens.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,17 +17,11 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * what is deployed. Answers each resource's physical id by logical id, as {@code !Ref} would.
  */
 public final class TemplateResources {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     private TemplateResources() {
     }
 
     public static JsonNode readTemplate(Path template) {
-        try {
-            return YAML.readTree(template.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CloudFormationYaml.read(template);
     }
 
     /** Creates every table and key (tables named {@code prefix + logicalId}); returns physical ids by logical id. */

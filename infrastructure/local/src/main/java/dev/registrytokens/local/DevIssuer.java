@@ -1,0 +1,92 @@
+package dev.registrytokens.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A stand-in for the identity provider that guards the management API in production: it signs RS256
+ * bearer JWTs for any account and publishes its key as a JWKS, like an OIDC issuer. Local use only.
+ */
+public final class DevIssuer {
+    static final String KEY_ID = "dev-issuer-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String issuer;
+    private final String audience;
+    private final KeyPair keys;
+
+    public DevIssuer(String issuer, String audience) {
+        this.issuer = issuer;
+        this.audience = audience;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            this.keys = generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public String audience() {
+        return audience;
+    }
+
+    /** A bearer JWT for the account; the namespace claim is left out when null (it then defaults to sub). */
+    public String mint(String subject, String namespace, Duration lifetime) {
+        Instant now = Instant.now();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("aud", audience);
+        claims.put("sub", subject);
+        if (namespace != null) {
+            claims.put("namespace", namespace);
+        }
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
+        claims.put("exp", now.plus(lifetime).getEpochSecond());
+        claims.put("jti", UUID.randomUUID().toString());
+        return sign(Map.of("alg", "RS256", "typ", "JWT", "kid", KEY_ID), claims);
+    }
+
+    /** Signs arbitrary claims: tests use it to make expired or wrongly addressed tokens. */
+    String sign(Map<String, Object> header, Map<String, Object> claims) {
+        try {
+            String signingInput = Base64Url.encode(JSON.writeValueAsBytes(header)) + "." + Base64Url.encode(JSON.writeValueAsBytes(claims));
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initSign(keys.getPrivate());
+            rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + Base64Url.encode(rsa.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Map<String, Object> jwks() {
+        RSAPublicKey publicKey = (RSAPublicKey) keys.getPublic();
+        return Map.of("keys", List.of(Map.of(
+                "kty", "RSA", "use", "sig", "alg", "RS256", "kid", KEY_ID,
+                "n", Base64Url.encode(unsigned(publicKey.getModulus())),
+                "e", Base64Url.encode(unsigned(publicKey.getPublicExponent())))));
+    }
+
+    private static byte[] unsigned(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+}

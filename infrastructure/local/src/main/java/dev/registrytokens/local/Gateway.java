@@ -1,0 +1,235 @@
+package dev.registrytokens.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serves the template's HTTP API routes over the real handlers, in-process: turns each HTTP request into
+ * the API Gateway v2 (payload 2.0) event that API Gateway would send, runs the route's authorizer first
+ * (JWT or Lambda REQUEST), and turns the handler's answer back into HTTP, with API Gateway's own answers
+ * for unmatched routes (404) and failed authorization (401/403).
+ */
+final class Gateway implements HttpHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final Routes routes;
+    private final Map<String, JwtAuthorizer> jwtAuthorizers = new HashMap<>();
+    private final Map<String, RequestHandler<Object, Object>> handlers = new ConcurrentHashMap<>();
+
+    Gateway(Routes routes) {
+        this.routes = routes;
+        for (Routes.Route route : routes.all()) {
+            if (route.authorizer() instanceof Routes.Jwt jwt && !jwtAuthorizers.containsKey(jwt.name())) {
+                JwtAuthorizer authorizer = new JwtAuthorizer(jwt.issuer(), jwt.audiences());
+                authorizer.loadKeys();
+                jwtAuthorizers.put(jwt.name(), authorizer);
+            }
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            Optional<Routes.Match> match = routes.match(exchange.getRequestMethod(), path);
+            if (match.isEmpty()) {
+                send(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            APIGatewayV2HTTPEvent event = toEvent(exchange, match.get());
+            Routes.Route route = match.get().route();
+            switch (route.authorizer()) {
+                case Routes.None none -> {
+                }
+                case Routes.Jwt jwt -> {
+                    Optional<Map<String, String>> claims = jwtAuthorizers.get(jwt.name()).verify(event.getHeaders().get("authorization"));
+                    if (claims.isEmpty()) {
+                        sendApiGatewayError(exchange, 401, "Unauthorized");
+                        return;
+                    }
+                    event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                            .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                    .withClaims(claims.get()).withScopes(null).build()).build());
+                }
+                case Routes.LambdaRequest lambda -> {
+                    if (lambda.identityHeaders().stream().anyMatch(h -> event.getHeaders().get(h.toLowerCase()) == null)) {
+                        sendApiGatewayError(exchange, 401, "Unauthorized");
+                        return;
+                    }
+                    Optional<Map<String, Object>> context = authorize(lambda, event);
+                    if (context.isEmpty()) {
+                        sendApiGatewayError(exchange, 403, "Forbidden");
+                        return;
+                    }
+                    event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                            .withLambda(context.get()).build());
+                }
+            }
+            APIGatewayV2HTTPResponse response;
+            try {
+                response = (APIGatewayV2HTTPResponse) handler(route.handler()).handleRequest(event, LocalContext.forHandler(route.handler()));
+            } catch (RuntimeException e) {
+                // An unhandled exception in a Lambda integration: API Gateway answers 500 with its own body.
+                e.printStackTrace();
+                sendApiGatewayError(exchange, 500, "Internal Server Error");
+                return;
+            }
+            Map<String, String> headers = response.getHeaders() == null ? Map.of() : response.getHeaders();
+            byte[] body = response.getBody() == null ? new byte[0]
+                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                    : response.getBody().getBytes(StandardCharsets.UTF_8);
+            send(exchange, response.getStatusCode(), headers, body);
+        }
+    }
+
+    /** Runs a Lambda REQUEST authorizer (payload 2.0, simple responses); empty means denied. */
+    private Optional<Map<String, Object>> authorize(Routes.LambdaRequest lambda, APIGatewayV2HTTPEvent request) {
+        APIGatewayV2CustomAuthorizerEvent event = APIGatewayV2CustomAuthorizerEvent.builder()
+                .withVersion("2.0")
+                .withType("REQUEST")
+                .withRouteArn("arn:aws:execute-api:local:000000000000:local/$default/" + request.getRequestContext().getHttp().getMethod()
+                        + request.getRawPath())
+                .withIdentitySource(lambda.identityHeaders().stream().map(h -> request.getHeaders().get(h.toLowerCase())).toList())
+                .withRouteKey(request.getRouteKey())
+                .withRawPath(request.getRawPath())
+                .withRawQueryString(request.getRawQueryString())
+                .withHeaders(request.getHeaders())
+                .withQueryStringParameters(request.getQueryStringParameters())
+                .withPathParameters(request.getPathParameters())
+                .withRequestContext(APIGatewayV2CustomAuthorizerEvent.RequestContext.builder()
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withDomainName(request.getRequestContext().getDomainName())
+                        .withRequestId(request.getRequestContext().getRequestId())
+                        .withRouteKey(request.getRouteKey())
+                        .withStage("$default")
+                        .withTimeEpoch(request.getRequestContext().getTimeEpoch())
+                        .withHttp(APIGatewayV2CustomAuthorizerEvent.Http.builder()
+                                .withMethod(request.getRequestContext().getHttp().getMethod())
+                                .withPath(request.getRawPath())
+                                .withProtocol("HTTP/1.1")
+                                .withSourceIp(request.getRequestContext().getHttp().getSourceIp())
+                                .withUserAgent(request.getHeaders().get("user-agent")).build())
+                        .build())
+                .build();
+        try {
+            JsonNode answer = JSON.valueToTree(handler(lambda.handler()).handleRequest(event, LocalContext.forHandler(lambda.handler())));
+            if (!answer.path("isAuthorized").asBoolean(false)) {
+                return Optional.empty();
+            }
+            Map<String, Object> context = new LinkedHashMap<>();
+            answer.path("context").properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
+            return Optional.of(context);
+        } catch (RuntimeException e) {
+            // A failing authorizer denies, as API Gateway does.
+            e.printStackTrace();
+            return Optional.empty();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RequestHandler<Object, Object> handler(String handlerSpec) {
+        return handlers.computeIfAbsent(handlerSpec, spec -> {
+            String className = spec.substring(0, spec.indexOf("::"));
+            try {
+                return (RequestHandler<Object, Object>) Class.forName(className).getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot construct handler " + className, e);
+            }
+        });
+    }
+
+    private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Routes.Match match) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        String rawQuery = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            query.merge(name, value, (first, second) -> first + "," + second);
+        }
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String contentType = headers.getOrDefault("content-type", "");
+        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
+                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded");
+        Instant now = Instant.now();
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(match.route().routeKey())
+                .withRawPath(path)
+                .withRawQueryString(rawQuery)
+                .withHeaders(headers)
+                .withQueryStringParameters(query.isEmpty() ? null : query)
+                .withPathParameters(match.pathParameters().isEmpty() ? null : match.pathParameters())
+                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && !text)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withDomainName(headers.getOrDefault("host", "127.0.0.1"))
+                        .withDomainPrefix("local")
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withRouteKey(match.route().routeKey())
+                        .withStage("$default")
+                        .withTime(REQUEST_TIME.format(now))
+                        .withTimeEpoch(now.toEpochMilli())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method).withPath(path).withProtocol("HTTP/1.1")
+                                .withSourceIp(sourceIp).withUserAgent(headers.get("user-agent")).build())
+                        .build())
+                .build();
+    }
+
+    private static void sendApiGatewayError(HttpExchange exchange, int status, String message) throws IOException {
+        send(exchange, status, Map.of("Content-Type", "application/json"),
+                ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        boolean empty = body.length == 0 || status == 204 || exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, empty ? -1 : body.length);
+        if (!empty) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    static List<String> describe(Routes routes) {
+        return routes.all().stream().map(r -> r.routeKey() + "  -> " + r.handler().substring(0, r.handler().indexOf("::"))
+                + " [" + r.authorizer().getClass().getSimpleName() + "]").toList();
+    }
+}

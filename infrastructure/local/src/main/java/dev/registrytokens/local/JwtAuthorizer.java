@@ -1,0 +1,96 @@
+package dev.registrytokens.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What API Gateway's HTTP API JWT authorizer does: takes the bearer token, checks its RS256 signature
+ * against the issuer's JWKS, then {@code iss}, {@code aud} (one of the configured audiences), {@code exp}
+ * and {@code nbf}. Verified claims reach the handler as strings, as API Gateway passes them.
+ */
+final class JwtAuthorizer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String issuer;
+    private final List<String> audiences;
+    private final Map<String, PublicKey> keysById = new HashMap<>();
+
+    JwtAuthorizer(String issuer, List<String> audiences) {
+        this.issuer = issuer;
+        this.audiences = audiences;
+    }
+
+    /** Fetches the issuer's signing keys from {@code <issuer>/.well-known/jwks.json}. */
+    void loadKeys() {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/jwks.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode key : JSON.readTree(response.body()).path("keys")) {
+                if ("RSA".equals(key.path("kty").asText())) {
+                    RSAPublicKeySpec spec = new RSAPublicKeySpec(
+                            new BigInteger(1, Base64Url.decode(key.path("n").asText())),
+                            new BigInteger(1, Base64Url.decode(key.path("e").asText())));
+                    keysById.put(key.path("kid").asText(), KeyFactory.getInstance("RSA").generatePublic(spec));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the JWKS of " + issuer, e);
+        }
+    }
+
+    /** The verified claims, or empty for a missing, malformed, forged, expired or misaddressed token. */
+    Optional<Map<String, String>> verify(String authorizationHeader) {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String[] parts = authorizationHeader.substring(7).trim().split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode header = JSON.readTree(Base64Url.decode(parts[0]));
+            PublicKey key = keysById.get(header.path("kid").asText());
+            if (key == null || !"RS256".equals(header.path("alg").asText())) {
+                return Optional.empty();
+            }
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(key);
+            rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!rsa.verify(Base64Url.decode(parts[2]))) {
+                return Optional.empty();
+            }
+            JsonNode claims = JSON.readTree(Base64Url.decode(parts[1]));
+            long now = Instant.now().getEpochSecond();
+            boolean audienceMatches = claims.path("aud").isArray()
+                    ? audiences.stream().anyMatch(a -> claims.path("aud").valueStream().anyMatch(v -> a.equals(v.asText())))
+                    : audiences.contains(claims.path("aud").asText());
+            if (!issuer.equals(claims.path("iss").asText()) || !audienceMatches
+                    || !claims.path("exp").canConvertToLong() || claims.path("exp").asLong() <= now
+                    || (claims.has("nbf") && claims.path("nbf").asLong() > now)) {
+                return Optional.empty();
+            }
+            Map<String, String> asStrings = new LinkedHashMap<>();
+            claims.properties().forEach(claim -> asStrings.put(claim.getKey(),
+                    claim.getValue().isValueNode() ? claim.getValue().asText() : claim.getValue().toString()));
+            return Optional.of(asStrings);
+        } catch (Exception malformed) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.registrytokens.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/** Resolves the few intrinsic functions the local tools need: {@code Ref} to a parameter or a resource. */
+final class TemplateValues {
+    private final Map<String, String> parameters;
+    private final Map<String, String> physicalIds;
+
+    TemplateValues(Map<String, String> parameters, Map<String, String> physicalIds) {
+        this.parameters = parameters;
+        this.physicalIds = physicalIds;
+    }
+
+    String resolve(JsonNode value) {
+        if (value.isValueNode()) {
+            return value.asText();
+        }
+        if (value.has("Ref")) {
+            String name = value.get("Ref").asText();
+            String resolved = parameters.containsKey(name) ? parameters.get(name) : physicalIds.get(name);
+            if (resolved == null) {
+                throw new IllegalArgumentException("no local value for !Ref " + name + " (pass --param " + name + "=...)");
+            }
+            return resolved;
+        }
+        throw new IllegalArgumentException("cannot resolve " + value + " locally");
+    }
+}
