@@ -1,6 +1,12 @@
 package dev.registrytokens.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,8 +32,50 @@ public final class DevIssuer {
     private final String issuer;
     private final String audience;
     private final KeyPair keys;
+    private HttpServer server;
 
-    public DevIssuer(String issuer, String audience) {
+    /**
+     * Serves the issuer on 127.0.0.1 (port 0 picks a free one): its JWKS and OpenID configuration, and
+     * {@code /token?sub=OWNER[&namespace=NAMESPACE]}, which answers a fresh bearer JWT as plain text.
+     */
+    public static DevIssuer start(int port, String audience) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        DevIssuer issuer = new DevIssuer(url, audience);
+        issuer.server = server;
+        server.createContext("/.well-known/jwks.json", exchange -> send(exchange, 200, "application/json", JSON.writeValueAsString(issuer.jwks())));
+        server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, 200, "application/json",
+                JSON.writeValueAsString(Map.of("issuer", url, "jwks_uri", url + "/.well-known/jwks.json"))));
+        server.createContext("/token", exchange -> {
+            Map<String, String> query = Gateway.parseQuery(exchange.getRequestURI().getRawQuery());
+            String subject = query.get("sub");
+            if (subject == null || subject.isBlank()) {
+                send(exchange, 400, "text/plain", "sub is required: /token?sub=OWNER[&namespace=NAMESPACE]\n");
+            } else {
+                send(exchange, 200, "text/plain", issuer.mint(subject, query.get("namespace"), Duration.ofHours(12)) + "\n");
+            }
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return issuer;
+    }
+
+    HttpServer server() {
+        return server;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    DevIssuer(String issuer, String audience) {
         this.issuer = issuer;
         this.audience = audience;
         try {

@@ -167,16 +167,7 @@ final class Gateway implements HttpHandler {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         String rawQuery = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            query.merge(name, value, (first, second) -> first + "," + second);
-        }
+        Map<String, String> query = parseQuery(rawQuery);
         byte[] body = exchange.getRequestBody().readAllBytes();
         String contentType = headers.getOrDefault("content-type", "");
         boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
@@ -210,6 +201,21 @@ final class Gateway implements HttpHandler {
                                 .withSourceIp(sourceIp).withUserAgent(headers.get("user-agent")).build())
                         .build())
                 .build();
+    }
+
+    /** Query parameters as API Gateway passes them: decoded, repeated names joined with commas. */
+    static Map<String, String> parseQuery(String rawQuery) {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            query.merge(name, value, (first, second) -> first + "," + second);
+        }
+        return query;
     }
 
     private static void sendApiGatewayError(HttpExchange exchange, int status, String message) throws IOException {

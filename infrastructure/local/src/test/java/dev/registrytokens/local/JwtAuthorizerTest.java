@@ -1,0 +1,92 @@
+package dev.registrytokens.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JwtAuthorizerTest {
+    private static DevIssuer issuer;
+    private static JwtAuthorizer authorizer;
+
+    @BeforeAll
+    static void startIssuer() throws Exception {
+        issuer = DevIssuer.start(0, "registry-tokens-test");
+        authorizer = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test"));
+        authorizer.loadKeys();
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        issuer.server().stop(0);
+    }
+
+    private static Map<String, Object> claims() {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer.issuer());
+        claims.put("aud", "registry-tokens-test");
+        claims.put("sub", "acme");
+        claims.put("exp", now + 300);
+        claims.put("nbf", now - 5);
+        return claims;
+    }
+
+    private static String bearer(Map<String, Object> claims) {
+        return "Bearer " + issuer.sign(Map.of("alg", "RS256", "kid", DevIssuer.KEY_ID), claims);
+    }
+
+    @Test
+    void acceptsAMintedTokenAndPassesClaimsAsStrings() {
+        var claims = authorizer.verify("Bearer " + issuer.mint("acme", "acme-team", Duration.ofMinutes(5))).orElseThrow();
+        assertEquals("acme", claims.get("sub"));
+        assertEquals("acme-team", claims.get("namespace"));
+        assertTrue(claims.get("exp").matches("[0-9]+"));
+    }
+
+    @Test
+    void rejectsMissingOrMalformedAuthorization() {
+        assertTrue(authorizer.verify(null).isEmpty());
+        assertTrue(authorizer.verify("Basic YWNtZTpzZWNyZXQ=").isEmpty());
+        assertTrue(authorizer.verify("Bearer not-a-jwt").isEmpty());
+        assertTrue(authorizer.verify("Bearer a.b.c").isEmpty());
+    }
+
+    @Test
+    void rejectsATokenSignedWithAnotherKey() {
+        DevIssuer impostor = new DevIssuer(issuer.issuer(), "registry-tokens-test");
+        assertTrue(authorizer.verify("Bearer " + impostor.sign(Map.of("alg", "RS256", "kid", DevIssuer.KEY_ID), claims())).isEmpty());
+    }
+
+    @Test
+    void rejectsAnUnsignedToken() {
+        String signed = bearer(claims());
+        String[] parts = signed.substring(7).split("\\.");
+        String none = Base64Url.encode("{\"alg\":\"none\",\"kid\":\"dev-issuer-1\"}".getBytes());
+        assertTrue(authorizer.verify("Bearer " + none + "." + parts[1] + ".").isEmpty());
+    }
+
+    @Test
+    void rejectsExpiredNotYetValidMisissuedAndMisaddressedTokens() {
+        long now = Instant.now().getEpochSecond();
+        var expired = claims();
+        expired.put("exp", now - 1);
+        var notYet = claims();
+        notYet.put("nbf", now + 600);
+        var otherIssuer = claims();
+        otherIssuer.put("iss", "https://elsewhere.example.com");
+        var otherAudience = claims();
+        otherAudience.put("aud", "some-other-api");
+        for (var claims : List.of(expired, notYet, otherIssuer, otherAudience)) {
+            assertTrue(authorizer.verify(bearer(claims)).isEmpty(), () -> "accepted " + claims);
+        }
+        assertTrue(authorizer.verify(bearer(claims())).isPresent(), "the same token, unaltered, is accepted");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.registrytokens.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testing.TemplateResources;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RoutesTest {
+    private final Routes routes = Routes.fromTemplate(TemplateResources.readTemplate(ProjectFiles.template()),
+            new TemplateValues(Map.of("JwtIssuer", "http://127.0.0.1:1", "JwtAudience", "aud"), Map.of()));
+
+    @Test
+    void readsEveryManagementRouteFromTheTemplateBehindTheJwtAuthorizer() {
+        var reset = routes.match("POST", "/tokens/01kb5x3h8q2m6n4p7r9s0t1v2w/reset").orElseThrow();
+        assertEquals("POST /tokens/{id}/reset", reset.route().routeKey());
+        assertEquals(Map.of("id", "01kb5x3h8q2m6n4p7r9s0t1v2w"), reset.pathParameters());
+        assertTrue(reset.route().handler().startsWith("dev.registrytokens.reset.ResetTokenHandler"));
+        var jwt = assertInstanceOf(Routes.Jwt.class, reset.route().authorizer());
+        assertEquals("http://127.0.0.1:1", jwt.issuer());
+
+        assertEquals("GET /tokens", routes.match("GET", "/tokens").orElseThrow().route().routeKey());
+        assertEquals("DELETE /tokens/{id}", routes.match("DELETE", "/tokens/x").orElseThrow().route().routeKey());
+    }
+
+    @Test
+    void unknownPathsAndMethodsMatchNothing() {
+        assertTrue(routes.match("PUT", "/tokens").isEmpty());
+        assertTrue(routes.match("GET", "/tokens/a/b/c").isEmpty());
+        assertTrue(routes.match("GET", "/").isEmpty());
+    }
+}
