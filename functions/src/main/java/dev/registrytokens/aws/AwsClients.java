@@ -3,7 +3,10 @@ package dev.registrytokens.aws;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.registry.RegistryLogins;
+import dev.registrytokens.registry.RegistrySigningKey;
 import java.time.Clock;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -41,6 +44,20 @@ public final class AwsClients {
                 new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
                 new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC());
+    }
+
+    /** Registry logins over the same table and MAC key, throttled as the template configures. */
+    public static RegistryLogins registryLogins() {
+        return new RegistryLogins(
+                new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
+                new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
+                Clock.systemUTC(),
+                Integer.parseInt(requiredEnv("LOGIN_FAILURE_LIMIT")),
+                Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));
+    }
+
+    public static RegistrySigningKey registrySigningKey() {
+        return new RegistrySigningKey(kms(), requiredEnv("SIGNING_KEY_ID"));
     }
 
     public static String requiredEnv(String name) {

@@ -1,5 +1,7 @@
 package dev.registrytokens.core;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,22 +19,30 @@ import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedReq
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The one DynamoDB table: each token is a {@link TokenRecord} (under its account) and a {@link LoginRecord}
- * (under its username), always written together in one conditional transaction.
+ * (under its username), always written together in one conditional transaction. Failed registry logins
+ * are counted in {@code FAILURES#<username>#<window>} items that expire with their window.
  */
 public final class TokenStore {
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+    private static final String FAILURES = "failures";
     private static final Expression ITEM_ABSENT = Expression.builder().expression("attribute_not_exists(pk)").build();
 
     private final DynamoDbTable<TokenRecord> tokens;
     private final DynamoDbTable<LoginRecord> logins;
     private final DynamoDbEnhancedClient enhanced;
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
 
     public TokenStore(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
         this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
         this.tokens = enhanced.table(tableName, TokenRecord.SCHEMA);
         this.logins = enhanced.table(tableName, LoginRecord.SCHEMA);
@@ -95,6 +105,75 @@ public final class TokenStore {
         return Optional.ofNullable(read(() -> logins.getItem(GetItemEnhancedRequest.builder().key(key).consistentRead(true).build())));
     }
 
+    /** A username's login record (null if none) and its failed logins in the current throttling window. */
+    public record LoginAttempt(LoginRecord login, int recentFailures) {
+    }
+
+    /**
+     * The registry login read: the login record and the failure counter, in one strongly consistent
+     * BatchGetItem, so the hot path makes one DynamoDB call.
+     */
+    public LoginAttempt findLoginAttempt(String username, long failureWindow) {
+        Map<String, AttributeValue> loginKey = key(LoginRecord.key(username));
+        Map<String, AttributeValue> failuresKey = key(failureKey(username, failureWindow));
+        var response = read(() -> dynamoDb.batchGetItem(request -> request.requestItems(Map.of(tableName,
+                KeysAndAttributes.builder().keys(loginKey, failuresKey).consistentRead(true).build()))));
+        if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
+            // Throttled by DynamoDB: without both items the login cannot be judged, so it is refused.
+            throw ApiException.serviceUnavailable("The token table");
+        }
+        LoginRecord login = null;
+        int failures = 0;
+        for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+            if (item.get("pk").equals(loginKey.get("pk"))) {
+                login = LoginRecord.SCHEMA.mapToItem(item);
+            } else if (item.containsKey(FAILURES)) {
+                failures = Integer.parseInt(item.get(FAILURES).n());
+            }
+        }
+        return new LoginAttempt(login, failures);
+    }
+
+    /** Counts one failed login for the username in a fixed window; the counter expires with the window (TTL). */
+    public void recordLoginFailure(String username, long failureWindow, long windowEndsAtEpochSecond) {
+        write(() -> dynamoDb.updateItem(request -> request.tableName(tableName)
+                .key(key(failureKey(username, failureWindow)))
+                .updateExpression("ADD #failures :one SET #expiresAt = :windowEnd")
+                .expressionAttributeNames(Map.of("#failures", FAILURES, "#expiresAt", "expiresAt"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":windowEnd", AttributeValue.fromN(Long.toString(windowEndsAtEpochSecond))))));
+    }
+
+    /**
+     * Sets the token's lastUsedAt (whole seconds) unless it was set after {@code notAfter}; a token deleted
+     * meanwhile is left alone. Does not bump the version: it is not a change the owner made.
+     */
+    public void recordLastUsed(String accountId, String tokenId, Instant usedAt, Instant notAfter) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName)
+                    .key(Map.of("pk", AttributeValue.fromS(TokenRecord.partitionKey(accountId)),
+                            "sk", AttributeValue.fromS(TokenRecord.sortKey(tokenId))))
+                    .updateExpression("SET #lastUsedAt = :usedAt")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :notAfter)")
+                    .expressionAttributeNames(Map.of("#lastUsedAt", "lastUsedAt"))
+                    .expressionAttributeValues(Map.of(
+                            ":usedAt", AttributeValue.fromS(usedAt.truncatedTo(ChronoUnit.SECONDS).toString()),
+                            ":notAfter", AttributeValue.fromS(notAfter.truncatedTo(ChronoUnit.SECONDS).toString()))));
+        } catch (ConditionalCheckFailedException recentlyRecorded) {
+            // another login recorded it within the minute
+        } catch (SdkClientException | DynamoDbException e) {
+            throw ApiException.serviceUnavailable("The token table");
+        }
+    }
+
+    private static String failureKey(String username, long failureWindow) {
+        return "FAILURES#" + username + "#" + failureWindow;
+    }
+
+    private static Map<String, AttributeValue> key(String value) {
+        return Map.of("pk", AttributeValue.fromS(value), "sk", AttributeValue.fromS(value));
+    }
+
     /** Up to {@code limit} of an account's tokens, newest first, starting after the token {@code afterId}. */
     public List<TokenRecord> listTokens(String accountId, int limit, String afterId) {
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
@@ -141,6 +220,13 @@ public final class TokenStore {
 
     private static boolean hasReason(TransactionCanceledException e, String code) {
         return e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(reason -> code.equals(reason.code()));
+    }
+
+    private static void write(Runnable call) {
+        read(() -> {
+            call.run();
+            return null;
+        });
     }
 
     private static <T> T read(java.util.function.Supplier<T> call) {

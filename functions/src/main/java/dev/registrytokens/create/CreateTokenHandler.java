@@ -11,16 +11,19 @@ import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens}: creates a token; the answer carries its secret, shown this once. */
 public class CreateTokenHandler extends ApiHandler {
+    private final TokenService tokens;
+
     public CreateTokenHandler() {
-        super(AwsClients.tokenService());
+        this(AwsClients.tokenService());
     }
 
     CreateTokenHandler(TokenService tokens) {
-        super(tokens);
+        this.tokens = tokens;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        Account account = request.account();
         return ApiResponses.token(201, tokens.create(account, TokenRequests.create(request.jsonBody())));
     }
 }

@@ -11,16 +11,19 @@ import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens/{id}/disable}: idempotent; the token fails its next login. */
 public class DisableTokenHandler extends ApiHandler {
+    private final TokenService tokens;
+
     public DisableTokenHandler() {
-        super(AwsClients.tokenService());
+        this(AwsClients.tokenService());
     }
 
     DisableTokenHandler(TokenService tokens) {
-        super(tokens);
+        this.tokens = tokens;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        Account account = request.account();
         return ApiResponses.token(200, tokens.setStatus(account, request.pathParameter("id"), request.ifMatch(), TokenStatus.DISABLED));
     }
 }

@@ -11,16 +11,19 @@ import dev.registrytokens.http.ApiResponses;
 
 /** {@code PATCH /tokens/{id}}: changes permission, expiry or description. */
 public class EditTokenHandler extends ApiHandler {
+    private final TokenService tokens;
+
     public EditTokenHandler() {
-        super(AwsClients.tokenService());
+        this(AwsClients.tokenService());
     }
 
     EditTokenHandler(TokenService tokens) {
-        super(tokens);
+        this.tokens = tokens;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        Account account = request.account();
         return ApiResponses.token(200, tokens.edit(account, request.pathParameter("id"), request.ifMatch(),
                 TokenRequests.edit(request.jsonBody())));
     }

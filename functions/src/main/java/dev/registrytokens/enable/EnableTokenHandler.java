@@ -11,16 +11,19 @@ import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens/{id}/enable}: idempotent. */
 public class EnableTokenHandler extends ApiHandler {
+    private final TokenService tokens;
+
     public EnableTokenHandler() {
-        super(AwsClients.tokenService());
+        this(AwsClients.tokenService());
     }
 
     EnableTokenHandler(TokenService tokens) {
-        super(tokens);
+        this.tokens = tokens;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        Account account = request.account();
         return ApiResponses.token(200, tokens.setStatus(account, request.pathParameter("id"), request.ifMatch(), TokenStatus.ENABLED));
     }
 }

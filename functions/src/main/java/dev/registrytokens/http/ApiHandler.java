@@ -4,22 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.registrytokens.core.Account;
 import dev.registrytokens.core.ApiException;
-import dev.registrytokens.core.TokenService;
 
 /**
- * The shared shell of every management handler: identifies the caller, runs the action, maps failures to
- * HTTP, and writes one access-log line (never a body, so never a secret).
+ * The shared shell of every HTTP API handler: runs the action, maps failures to HTTP, and writes one
+ * access-log line (never a body or a header, so never a secret).
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    protected final TokenService tokens;
-
-    protected ApiHandler(TokenService tokens) {
-        this.tokens = tokens;
-    }
-
-    protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request, Account account);
+    protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request);
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
@@ -27,7 +19,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         APIGatewayV2HTTPResponse response;
         String failure = null;
         try {
-            response = handle(request, request.account());
+            response = handle(request);
         } catch (ApiException e) {
             response = ApiResponses.error(e);
             failure = e.code();

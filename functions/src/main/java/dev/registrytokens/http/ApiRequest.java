@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.ApiException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -49,17 +52,48 @@ public final class ApiRequest {
     }
 
     public String header(String name) {
-        Map<String, String> headers = event.getHeaders();
+        return header(event.getHeaders(), name);
+    }
+
+    /** A header by name in any case: HTTP APIs lower-case header names, other callers may not. */
+    public static String header(Map<String, String> headers, String name) {
         if (headers == null) {
             return null;
         }
-        // HTTP APIs lower-case header names; other callers may not.
         for (Map.Entry<String, String> header : headers.entrySet()) {
             if (header.getKey().equalsIgnoreCase(name)) {
                 return header.getValue();
             }
         }
         return null;
+    }
+
+    /**
+     * Every value of a query parameter, from the raw query string: API Gateway joins repeated parameters
+     * with commas in queryStringParameters, which is ambiguous for values that hold commas themselves.
+     */
+    public List<String> queryParameters(String name) {
+        List<String> values = new ArrayList<>();
+        String raw = event.getRawQueryString();
+        if (raw == null || raw.isEmpty()) {
+            return values;
+        }
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                values.add(equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    /** The context a Lambda authorizer passed on, or an empty map. */
+    public Map<String, Object> authorizerContext() {
+        var context = event.getRequestContext();
+        var authorizer = context == null ? null : context.getAuthorizer();
+        Map<String, Object> lambda = authorizer == null ? null : authorizer.getLambda();
+        return lambda == null ? Map.of() : lambda;
     }
 
     /** The version in If-Match (a number, bare or as an ETag), or null when the header is absent or '*'. */

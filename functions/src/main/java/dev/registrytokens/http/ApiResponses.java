@@ -21,6 +21,15 @@ public final class ApiResponses {
         return json(status, token, Map.of("ETag", "\"" + token.version() + "\""));
     }
 
+    /** A public, cacheable document (keys and certificates). */
+    public static APIGatewayV2HTTPResponse document(String contentType, String body) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(200)
+                .withHeaders(Map.of("Content-Type", contentType, "Cache-Control", "public, max-age=300"))
+                .withBody(body)
+                .build();
+    }
+
     public static APIGatewayV2HTTPResponse noContent() {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(Map.of("Cache-Control", "no-store")).build();
     }

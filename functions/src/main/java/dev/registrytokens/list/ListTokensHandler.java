@@ -13,16 +13,19 @@ import dev.registrytokens.http.ApiResponses;
 public class ListTokensHandler extends ApiHandler {
     static final int DEFAULT_LIMIT = 50;
 
+    private final TokenService tokens;
+
     public ListTokensHandler() {
-        super(AwsClients.tokenService());
+        this(AwsClients.tokenService());
     }
 
     ListTokensHandler(TokenService tokens) {
-        super(tokens);
+        this.tokens = tokens;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        Account account = request.account();
         return ApiResponses.json(200, tokens.list(account, limit(request.queryParameter("limit")), request.queryParameter("cursor")));
     }
 

@@ -3,7 +3,6 @@ package dev.registrytokens.reset;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
-
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -11,16 +10,19 @@ import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens/{id}/reset}: a new secret, shown this once; the old one stops working at once. */
 public class ResetTokenHandler extends ApiHandler {
+    private final TokenService tokens;
+
     public ResetTokenHandler() {
-        super(AwsClients.tokenService());
+        this(AwsClients.tokenService());
     }
 
     ResetTokenHandler(TokenService tokens) {
-        super(tokens);
+        this.tokens = tokens;
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        Account account = request.account();
         return ApiResponses.token(200, tokens.reset(account, request.pathParameter("id"), request.ifMatch()));
     }
 }

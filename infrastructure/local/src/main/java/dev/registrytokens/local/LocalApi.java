@@ -1,5 +1,6 @@
 package dev.registrytokens.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
@@ -36,10 +37,11 @@ public final class LocalApi {
         DevIssuer issuer = DevIssuer.start(issuerPort, parameters.getOrDefault("JwtAudience", "registry-tokens-local"));
         HttpServer issuerServer = issuer.server();
 
-        Map<String, String> resolvedParameters = new HashMap<>(parameters);
+        JsonNode templateTree = TemplateResources.readTemplate(template);
+        Map<String, String> resolvedParameters = new HashMap<>(TemplateValues.parametersWithDefaults(templateTree, parameters));
         resolvedParameters.putIfAbsent("JwtIssuer", issuer.issuer());
         resolvedParameters.putIfAbsent("JwtAudience", issuer.audience());
-        Routes routes = Routes.fromTemplate(TemplateResources.readTemplate(template), new TemplateValues(resolvedParameters, Map.of()));
+        Routes routes = Routes.fromTemplate(templateTree, new TemplateValues(resolvedParameters, Map.of()));
         HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         apiServer.createContext("/", new Gateway(routes));
         apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

@@ -24,7 +24,8 @@ public final class Provision {
         JsonNode template = TemplateResources.readTemplate(Path.of(args.get("template", "template.yaml")));
         AwsEmulator.Stack bare = new AwsEmulator.Stack(endpoint, Map.of());
         Map<String, String> physicalIds = TemplateResources.provision(template, bare.dynamoDb(), bare.kms(), "local-");
-        Map<String, String> environment = functionEnvironment(template, new TemplateValues(args.parameters(), physicalIds));
+        Map<String, String> environment = functionEnvironment(template,
+                new TemplateValues(TemplateValues.parametersWithDefaults(template, args.parameters()), physicalIds));
         StringBuilder lines = new StringBuilder();
         // Shell-quoted, for ./dev to source.
         environment.forEach((name, value) -> lines.append(name).append("='").append(value.replace("'", "'\\''")).append("'\n"));

@@ -90,7 +90,10 @@ final class Routes {
                     jwt.path("audience").valueStream().map(values::resolve).toList());
         }
         if (definition.has("FunctionArn")) {
-            String function = definition.at("/FunctionArn/Fn::GetAtt/0").asText();
+            // !GetAtt Fn.Arn, or !Ref Fn.Alias (the SnapStart alias that AutoPublishAlias makes)
+            JsonNode arn = definition.path("FunctionArn");
+            String function = arn.has("Ref") ? arn.get("Ref").asText().replaceFirst("\\.Alias$", "")
+                    : arn.at("/Fn::GetAtt/0").asText();
             List<String> headers = definition.at("/Identity/Headers").valueStream().map(JsonNode::asText).toList();
             return new LambdaRequest(name, resources.path(function).at("/Properties/Handler").asText(), headers);
         }

@@ -13,6 +13,18 @@ final class TemplateValues {
         this.physicalIds = physicalIds;
     }
 
+    /** The given parameter values over the template's defaults, as a deployment would see them. */
+    static Map<String, String> parametersWithDefaults(JsonNode template, Map<String, String> given) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        template.path("Parameters").properties().forEach(parameter -> {
+            if (parameter.getValue().has("Default")) {
+                parameters.put(parameter.getKey(), parameter.getValue().get("Default").asText());
+            }
+        });
+        parameters.putAll(given);
+        return parameters;
+    }
+
     String resolve(JsonNode value) {
         if (value.isValueNode()) {
             return value.asText();

@@ -45,8 +45,9 @@ final class LocalApiProcess implements AutoCloseable {
                 "--port", Integer.toString(port), "--issuer-port", Integer.toString(issuerPort)));
         parameters.forEach((name, value) -> command.addAll(java.util.List.of("--param", name + "=" + value)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Provision.functionEnvironment(TemplateResources.readTemplate(ProjectFiles.template()),
-                new TemplateValues(parameters, stack.physicalIds())));
+        var template = TemplateResources.readTemplate(ProjectFiles.template());
+        builder.environment().putAll(Provision.functionEnvironment(template,
+                new TemplateValues(TemplateValues.parametersWithDefaults(template, parameters), stack.physicalIds())));
         builder.environment().put("AWS_REGION", AwsEmulator.REGION.id());
         builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");

@@ -1,0 +1,54 @@
+package dev.registrytokens.authorizer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.http.Json;
+import dev.registrytokens.registry.RegistryLogins;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HTTP API Lambda authorizer (payload 2.0, simple responses) of the registry token endpoint: allows an
+ * enabled, unexpired token whose secret matches, and passes who it is on as context. Anything else,
+ * including any error in here, is the same deny: it fails closed.
+ */
+public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
+    private final RegistryLogins logins;
+
+    public RegistryAuthorizerHandler() {
+        this(AwsClients.registryLogins());
+    }
+
+    RegistryAuthorizerHandler(RegistryLogins logins) {
+        this.logins = logins;
+    }
+
+    @Override
+    public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
+        Optional<RegistryLogins.Login> login;
+        String failure = null;
+        try {
+            login = logins.authenticate(ApiRequest.header(event.getHeaders(), "authorization"));
+        } catch (RuntimeException e) {
+            login = Optional.empty();
+            failure = e.getClass().getSimpleName();
+        }
+        System.out.println(Json.write(new DecisionLogLine(login.map(RegistryLogins.Login::tokenId).orElse(null),
+                login.isPresent(), failure)));
+        return login.map(allowed -> new SimpleIAMPolicyResponse(true, Map.of(
+                        "tokenId", allowed.tokenId(),
+                        "accountId", allowed.accountId(),
+                        "namespace", allowed.namespace(),
+                        "username", allowed.username(),
+                        "permission", allowed.permission().name())))
+                .orElseGet(() -> new SimpleIAMPolicyResponse(false, Map.of()));
+    }
+
+    /** No username: a denied login's username may be a mistyped secret. */
+    private record DecisionLogLine(String tokenId, boolean allowed, String failure) {
+    }
+}

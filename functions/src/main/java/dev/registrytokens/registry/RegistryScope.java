@@ -1,0 +1,67 @@
+package dev.registrytokens.registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One requested scope of the Docker registry token protocol: {@code repository:NAME:ACTIONS}, for example
+ * {@code repository:acme/app:pull,push}. The name may itself hold colons, so the type ends at the first
+ * colon and the actions start after the last.
+ */
+public record RegistryScope(String type, String name, Set<String> actions) {
+    /** Repository names as distribution accepts them: lowercase path components separated by '/'. */
+    private static final Pattern REPOSITORY_NAME =
+            Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+    private static final int MAX_NAME_LENGTH = 255;
+
+    public static Optional<RegistryScope> parse(String scope) {
+        int first = scope.indexOf(':');
+        int last = scope.lastIndexOf(':');
+        if (first <= 0 || last == first) {
+            return Optional.empty();
+        }
+        String name = scope.substring(first + 1, last);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> actions = new LinkedHashSet<>();
+        for (String action : scope.substring(last + 1).split(",")) {
+            if (!action.isBlank()) {
+                actions.add(action.trim());
+            }
+        }
+        return Optional.of(new RegistryScope(scope.substring(0, first), name, actions));
+    }
+
+    /**
+     * What to grant for these requested scopes: per repository, the requested actions that the permission
+     * allows, and only inside the namespace. Anything else is listed with no actions (a partial grant is
+     * not an error in the protocol). Malformed scopes are left out; repeats of one repository are merged.
+     */
+    public static List<Access> grant(List<String> requested, String namespace, List<String> allowedActions) {
+        Map<String, Set<String>> requestedByRepository = new LinkedHashMap<>();
+        for (String raw : requested) {
+            parse(raw).filter(scope -> scope.type().equals("repository"))
+                    .ifPresent(scope -> requestedByRepository.computeIfAbsent(scope.name(), n -> new LinkedHashSet<>())
+                            .addAll(scope.actions()));
+        }
+        List<Access> granted = new ArrayList<>();
+        requestedByRepository.forEach((name, actions) -> {
+            boolean inNamespace = name.length() <= MAX_NAME_LENGTH && name.startsWith(namespace + "/")
+                    && REPOSITORY_NAME.matcher(name).matches();
+            List<String> allowed = inNamespace ? allowedActions.stream().filter(actions::contains).toList() : List.of();
+            granted.add(new Access("repository", name, allowed));
+        });
+        return granted;
+    }
+
+    /** One entry of the JWT's {@code access} claim. */
+    public record Access(String type, String name, List<String> actions) {
+    }
+}
