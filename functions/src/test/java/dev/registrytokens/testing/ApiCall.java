@@ -27,8 +27,13 @@ public final class ApiCall {
     }
 
     public static APIGatewayV2HTTPEvent load(String eventFile) {
+        return load(eventFile, APIGatewayV2HTTPEvent.class);
+    }
+
+    /** An event file, read as the Lambda Java runtime reads its input. */
+    public static <T> T load(String eventFile, Class<T> type) {
         try (InputStream in = Files.newInputStream(ProjectFiles.event(eventFile))) {
-            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, ApiCall.class.getClassLoader()).fromJson(in);
+            return LambdaEventSerializers.serializerFor(type, ApiCall.class.getClassLoader()).fromJson(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,6 +77,27 @@ public final class ApiCall {
                 : new HashMap<>(event.getQueryStringParameters());
         query.put(name, value);
         event.setQueryStringParameters(query);
+        return this;
+    }
+
+    /** The query string as the client sent it (repeated parameters kept), and API Gateway's joined map. */
+    public ApiCall rawQuery(String rawQuery) {
+        event.setRawQueryString(rawQuery);
+        Map<String, String> joined = new java.util.LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            String[] parts = pair.split("=", 2);
+            joined.merge(java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8),
+                    parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8) : "",
+                    (a, b) -> a + "," + b);
+        }
+        event.setQueryStringParameters(joined);
+        return this;
+    }
+
+    /** The context the registry authorizer passes on; null for none. */
+    public ApiCall authorizerContext(Map<String, Object> context) {
+        event.getRequestContext().setAuthorizer(context == null ? null
+                : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder().withLambda(context).build());
         return this;
     }
 

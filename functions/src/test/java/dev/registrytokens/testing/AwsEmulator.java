@@ -40,12 +40,28 @@ public final class AwsEmulator implements BeforeAllCallback {
     /** The emulator's endpoint with the template's resources in it. */
     public record Stack(URI endpoint, Map<String, String> physicalIds) {
         public DynamoDbClient dynamoDb() {
+            return dynamoDb(new AwsCallCounter());
+        }
+
+        /** A client whose every call the counter sees (observed, not mocked: the calls still reach the emulator). */
+        public DynamoDbClient dynamoDb(AwsCallCounter counter) {
             return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                    .overrideConfiguration(config -> config.addExecutionInterceptor(counter))
                     .httpClient(UrlConnectionHttpClient.create()).build();
         }
 
         public KmsClient kms() {
-            return kmsAt(endpoint);
+            return kms(new AwsCallCounter());
+        }
+
+        public KmsClient kms(AwsCallCounter counter) {
+            return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                    .overrideConfiguration(config -> config.addExecutionInterceptor(counter))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public String signingKeyId() {
+            return physicalIds.get("RegistrySigningKey");
         }
 
         public String tableName() {

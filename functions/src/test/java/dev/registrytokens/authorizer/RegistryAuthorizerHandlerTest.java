@@ -1,0 +1,96 @@
+package dev.registrytokens.authorizer;
+
+import static dev.registrytokens.testing.RegistryFixtures.basic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.SecretMacs;
+import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.registry.RegistryLogins;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.AwsCallCounter;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.RegistryFixtures;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(AwsEmulator.class)
+class RegistryAuthorizerHandlerTest {
+    private final AwsCallCounter calls = new AwsCallCounter();
+    private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()));
+    private final TestAccount owner = TestAccount.fresh();
+
+    private static APIGatewayV2CustomAuthorizerEvent loginEvent(String authorization) {
+        APIGatewayV2CustomAuthorizerEvent event = ApiCall.load("registry-authorizer.json", APIGatewayV2CustomAuthorizerEvent.class);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        if (authorization == null) {
+            headers.remove("authorization");
+        } else {
+            headers.put("authorization", authorization);
+        }
+        event.setHeaders(headers);
+        return event;
+    }
+
+    @Test
+    void allowsAValidTokenAndPassesWhoItIsAsContext() {
+        TokenView token = TestStack.createToken(owner, "pusher", Permission.PULL_PUSH, 30);
+        SimpleIAMPolicyResponse answer = handler.handleRequest(loginEvent(basic(token.username(), token.secret())), null);
+        assertTrue(answer.getIsAuthorized());
+        assertEquals(Map.of("tokenId", token.id(), "accountId", owner.id(), "namespace", owner.namespace(),
+                "username", token.username(), "permission", "PULL_PUSH"), answer.getContext());
+    }
+
+    @Test
+    void deniesTheEventFileAsShippedWithoutCallingAws() {
+        // events/registry-authorizer.json carries a made-up secret whose checksum does not match.
+        SimpleIAMPolicyResponse answer = handler.handleRequest(ApiCall.load("registry-authorizer.json", APIGatewayV2CustomAuthorizerEvent.class), null);
+        assertFalse(answer.getIsAuthorized());
+        assertEquals(0, calls.total(), calls::toString);
+    }
+
+    @Test
+    void everyFailureIsTheSameDeny() {
+        TokenView token = TestStack.createToken(owner, "same", Permission.PULL, 30);
+        SimpleIAMPolicyResponse wrongSecret = handler.handleRequest(loginEvent(basic(token.username(), dev.registrytokens.core.Secrets.generate())), null);
+        SimpleIAMPolicyResponse unknownUser = handler.handleRequest(loginEvent(basic(owner.namespace() + "+ghost", token.secret())), null);
+        SimpleIAMPolicyResponse noHeader = handler.handleRequest(loginEvent(null), null);
+        for (SimpleIAMPolicyResponse answer : new SimpleIAMPolicyResponse[] {wrongSecret, unknownUser, noHeader}) {
+            assertFalse(answer.getIsAuthorized());
+            assertEquals(Map.of(), answer.getContext());
+        }
+    }
+
+    @Test
+    void failsClosedWhenKmsIsUnreachable() {
+        TokenView token = TestStack.createToken(owner, "nokms", Permission.PULL, 30);
+        URI deadEndpoint = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
+        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(),
+                new SecretMacs(AwsEmulator.kmsAt(deadEndpoint), AwsEmulator.stack().macKeyId()), Clock.systemUTC(),
+                RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
+        SimpleIAMPolicyResponse answer = new RegistryAuthorizerHandler(withoutKms)
+                .handleRequest(loginEvent(basic(token.username(), token.secret())), null);
+        assertFalse(answer.getIsAuthorized());
+    }
+
+    @Test
+    void failsClosedWhenDynamoDbIsUnreachable() {
+        TokenView token = TestStack.createToken(owner, "noddb", Permission.PULL, 30);
+        var deadDynamoDb = new AwsEmulator.Stack(URI.create("http://127.0.0.1:" + AwsEmulator.freePort()), Map.of()).dynamoDb();
+        RegistryLogins withoutTable = new RegistryLogins(new TokenStore(deadDynamoDb, AwsEmulator.stack().tableName()),
+                TestStack.macs(), Clock.systemUTC(), RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
+        assertFalse(new RegistryAuthorizerHandler(withoutTable)
+                .handleRequest(loginEvent(basic(token.username(), token.secret())), null).getIsAuthorized());
+    }
+}

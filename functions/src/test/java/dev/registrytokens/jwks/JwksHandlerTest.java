@@ -1,0 +1,37 @@
+package dev.registrytokens.jwks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registrytokens.registry.RegistrySigningKey;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.AwsCallCounter;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.RegistryFixtures;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(AwsEmulator.class)
+class JwksHandlerTest {
+    private final RegistrySigningKey signingKey = RegistryFixtures.signingKey(new AwsCallCounter());
+
+    @Test
+    void publishesTheKmsPublicKeyAsAnEcJwkWithTheLibtrustKeyId() throws Exception {
+        var answer = ApiCall.from("jwks.json").to(new JwksHandler(signingKey)).assertStatus(200);
+        JsonNode key = answer.body().get("keys").get(0);
+        assertEquals("EC", key.get("kty").asText());
+        assertEquals("P-256", key.get("crv").asText());
+        assertEquals("ES256", key.get("alg").asText());
+        assertEquals(signingKey.libtrustKeyId(), key.get("kid").asText());
+        ECPublicKey kmsKey = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(signingKey.publicKeyDer()));
+        assertEquals(kmsKey.getW().getAffineX(), new java.math.BigInteger(1, Base64.getUrlDecoder().decode(key.get("x").asText())));
+        assertEquals(kmsKey.getW().getAffineY(), new java.math.BigInteger(1, Base64.getUrlDecoder().decode(key.get("y").asText())));
+        assertEquals(32, Base64.getUrlDecoder().decode(key.get("x").asText()).length);
+        assertEquals(new ObjectMapper().valueToTree(signingKey.jwks()), answer.body());
+    }
+}

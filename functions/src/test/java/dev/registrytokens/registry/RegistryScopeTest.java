@@ -1,0 +1,70 @@
+package dev.registrytokens.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.core.Permission;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RegistryScopeTest {
+    private static List<RegistryScope.Access> grant(Permission permission, String... scopes) {
+        return RegistryScope.grant(List.of(scopes), "acme", permission.registryActions());
+    }
+
+    @Test
+    void parsesTypeNameAndActionsEvenWhenTheNameHoldsColons() {
+        var scope = RegistryScope.parse("repository:localhost:5000/acme/app:pull,push").orElseThrow();
+        assertEquals("repository", scope.type());
+        assertEquals("localhost:5000/acme/app", scope.name());
+        assertEquals(Set.of("pull", "push"), scope.actions());
+    }
+
+    @Test
+    void grantsPullAndPushToPullPushInsideTheNamespace() {
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull", "push"))),
+                grant(Permission.PULL_PUSH, "repository:acme/app:pull,push"));
+    }
+
+    @Test
+    void grantsOnlyPullToAPullTokenThatAsksForPush() {
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull"))),
+                grant(Permission.PULL, "repository:acme/app:pull,push"));
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of())),
+                grant(Permission.PULL, "repository:acme/app:push"));
+    }
+
+    @Test
+    void grantsNothingOutsideTheNamespace() {
+        var granted = grant(Permission.PULL_PUSH,
+                "repository:other/app:pull,push",
+                "repository:acme-evil/app:pull",
+                "repository:acme:pull",
+                "repository:library/acme/app:pull",
+                "repository:acme/../other/app:pull");
+        assertEquals(5, granted.size());
+        assertTrue(granted.stream().allMatch(access -> access.actions().isEmpty()), granted::toString);
+    }
+
+    @Test
+    void handlesSeveralScopesMergesRepeatsAndSkipsMalformedOnes() {
+        var granted = grant(Permission.PULL_PUSH,
+                "repository:acme/app:pull",
+                "repository:acme/app:push",
+                "repository:acme/base:pull",
+                "garbage",
+                "repository::pull",
+                "repository:acme/x",
+                "registry:catalog:*",
+                "repository:acme/app:delete,*");
+        assertEquals(List.of(
+                new RegistryScope.Access("repository", "acme/app", List.of("pull", "push")),
+                new RegistryScope.Access("repository", "acme/base", List.of("pull"))), granted);
+    }
+
+    @Test
+    void noScopeGrantsNoAccess() {
+        assertTrue(grant(Permission.PULL_PUSH).isEmpty());
+    }
+}
