@@ -1,5 +1,7 @@
 package dev.registrytokens.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.ProjectFiles;
 import dev.registrytokens.testing.TemplateResources;
@@ -20,6 +22,7 @@ import java.util.Map;
  * gives the functions, pointed at the test emulator's table and keys.
  */
 final class LocalApiProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final Path log;
     final int port;
@@ -91,6 +94,37 @@ final class LocalApiProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    record Answer(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
+    }
+
+    /** One HTTP request to the API; {@code headers} are name, value pairs. */
+    Answer call(String method, String path, String bearer, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isEmpty() || !response.headers().firstValue("content-type").orElse("").contains("json")
+                    ? JSON.missingNode() : JSON.readTree(response.body());
+            return new Answer(response.statusCode(), response.headers().map(), json);
+        }
+    }
+
+    /** A GET whose body is text (the certificate). */
+    String getText(String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 
