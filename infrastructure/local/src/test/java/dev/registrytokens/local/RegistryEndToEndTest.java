@@ -8,11 +8,16 @@ import dev.registrytokens.testing.AwsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,7 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * that API, and skopeo as the registry client, logging in, pushing and pulling for real.
  */
 @ExtendWith(AwsEmulator.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryEndToEndTest {
+    private static final List<String> ISSUED_SECRETS = new CopyOnWriteArrayList<>();
     private static LocalApiProcess api;
     private static RegistryProcess registry;
     private static Path image;
@@ -56,6 +63,7 @@ class RegistryEndToEndTest {
         var answer = api.call("POST", "/tokens", api.bearerFor("owner-" + namespace, namespace),
                 "{\"name\":\"" + name + "\",\"permission\":\"" + permission + "\",\"expiresInDays\":1}");
         assertEquals(201, answer.status(), answer.body()::toString);
+        ISSUED_SECRETS.add(answer.body().get("secret").asText());
         return new Token(answer.body().get("id").asText(), answer.body().get("username").asText(), answer.body().get("secret").asText());
     }
 
@@ -139,6 +147,7 @@ class RegistryEndToEndTest {
 
         var reset = act(namespace, "POST", "/tokens/" + token.id() + "/reset");
         String newSecret = reset.body().get("secret").asText();
+        ISSUED_SECRETS.add(newSecret);
         assertFalse(skopeo.login(host, token.username(), secret).succeeded(), "old secret after reset");
         assertTrue(skopeo.login(host, token.username(), newSecret).succeeded(), "new secret after reset");
 
@@ -148,6 +157,25 @@ class RegistryEndToEndTest {
 
         assertEquals(204, act(namespace, "DELETE", "/tokens/" + token.id()).status());
         assertFalse(skopeo.login(host, token.username(), newSecret).succeeded(), "deleted");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void noSecretReachedTheApiLogTheRegistryLogOrTheTable() throws Exception {
+        assertFalse(ISSUED_SECRETS.isEmpty());
+        String apiLog = api.log();
+        String registryLog = registry.log();
+        assertTrue(apiLog.contains("\"route\":\"GET /v2/token\""), "the API logged the registry logins");
+        StringBuilder table = new StringBuilder();
+        try (var dynamoDb = AwsEmulator.stack().dynamoDb()) {
+            dynamoDb.scanPaginator(scan -> scan.tableName(AwsEmulator.stack().tableName())).items()
+                    .forEach(item -> table.append(item).append('\n'));
+        }
+        for (String secret : ISSUED_SECRETS) {
+            assertFalse(apiLog.contains(secret), "a secret is in the API log");
+            assertFalse(registryLog.contains(secret), "a secret is in the registry log");
+            assertFalse(table.indexOf(secret) >= 0, "a secret is in the table");
+        }
     }
 
     /** Sets the expiry in the past directly in the table: TTL would delete the item only later. */
