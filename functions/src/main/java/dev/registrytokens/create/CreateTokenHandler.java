@@ -5,25 +5,22 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.TokenRequests;
 import dev.registrytokens.core.TokenService;
-import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens}: creates a token; the answer carries its secret, shown this once. */
-public class CreateTokenHandler extends ApiHandler {
-    private final TokenService tokens;
-
+public class CreateTokenHandler extends TokenApiHandler {
     public CreateTokenHandler() {
-        this(AwsClients.tokenService());
+        super(AwsClients.tokenService());
     }
 
     CreateTokenHandler(TokenService tokens) {
-        this.tokens = tokens;
+        super(tokens);
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        Account account = request.account();
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
         return ApiResponses.token(201, tokens.create(account, TokenRequests.create(request.jsonBody())));
     }
 }

@@ -5,25 +5,22 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.TokenRequests;
 import dev.registrytokens.core.TokenService;
-import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 
 /** {@code PATCH /tokens/{id}}: changes permission, expiry or description. */
-public class EditTokenHandler extends ApiHandler {
-    private final TokenService tokens;
-
+public class EditTokenHandler extends TokenApiHandler {
     public EditTokenHandler() {
-        this(AwsClients.tokenService());
+        super(AwsClients.tokenService());
     }
 
     EditTokenHandler(TokenService tokens) {
-        this.tokens = tokens;
+        super(tokens);
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        Account account = request.account();
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
         return ApiResponses.token(200, tokens.edit(account, request.pathParameter("id"), request.ifMatch(),
                 TokenRequests.edit(request.jsonBody())));
     }

@@ -5,25 +5,22 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenService;
-import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens/{id}/enable}: idempotent. */
-public class EnableTokenHandler extends ApiHandler {
-    private final TokenService tokens;
-
+public class EnableTokenHandler extends TokenApiHandler {
     public EnableTokenHandler() {
-        this(AwsClients.tokenService());
+        super(AwsClients.tokenService());
     }
 
     EnableTokenHandler(TokenService tokens) {
-        this.tokens = tokens;
+        super(tokens);
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        Account account = request.account();
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
         return ApiResponses.token(200, tokens.setStatus(account, request.pathParameter("id"), request.ifMatch(), TokenStatus.ENABLED));
     }
 }

@@ -5,27 +5,24 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.ApiException;
 import dev.registrytokens.core.TokenService;
-import dev.registrytokens.http.ApiHandler;
+import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 
 /** {@code GET /tokens?limit=N&cursor=C}: the account's tokens, newest first, never with secrets. */
-public class ListTokensHandler extends ApiHandler {
+public class ListTokensHandler extends TokenApiHandler {
     static final int DEFAULT_LIMIT = 50;
 
-    private final TokenService tokens;
-
     public ListTokensHandler() {
-        this(AwsClients.tokenService());
+        super(AwsClients.tokenService());
     }
 
     ListTokensHandler(TokenService tokens) {
-        this.tokens = tokens;
+        super(tokens);
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        Account account = request.account();
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
         return ApiResponses.json(200, tokens.list(account, limit(request.queryParameter("limit")), request.queryParameter("cursor")));
     }
 

@@ -9,17 +9,13 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.Concurrently;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -128,16 +124,8 @@ class CreateTokenHandlerTest {
 
     @Test
     void twentyConcurrentCreatesOfOneNameMakeExactlyOneToken() throws Exception {
-        List<Callable<Integer>> creates = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            creates.add(() -> create("{\"name\":\"race\",\"permission\":\"PULL\",\"expiresInDays\":1}").status());
-        }
-        List<Integer> statuses = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
-            for (Future<Integer> status : pool.invokeAll(creates)) {
-                statuses.add(status.get());
-            }
-        }
+        List<Integer> statuses = Concurrently.run(20,
+                () -> create("{\"name\":\"race\",\"permission\":\"PULL\",\"expiresInDays\":1}").status());
         assertEquals(1, statuses.stream().filter(s -> s == 201).count(), () -> "statuses " + statuses);
         assertEquals(19, statuses.stream().filter(s -> s == 409).count(), () -> "statuses " + statuses);
         assertEquals(2, TestStack.itemsFor(owner, owner.namespace() + "+race"));

@@ -9,6 +9,7 @@ import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.Concurrently;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
@@ -16,12 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,18 +76,10 @@ class EditTokenHandlerTest {
     @Test
     void parallelEditsWithTheSameIfMatchLetExactlyOneThrough() throws Exception {
         TokenView token = TestStack.createToken(owner, "contended", Permission.PULL, 30);
-        List<Callable<Integer>> edits = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String description = "writer-" + i;
-            edits.add(() -> ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "\"1\"")
-                    .body("{\"description\":\"" + description + "\"}").to(handler).status());
-        }
-        List<Integer> statuses = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
-            for (Future<Integer> status : pool.invokeAll(edits)) {
-                statuses.add(status.get());
-            }
-        }
+        AtomicInteger writer = new AtomicInteger();
+        List<Integer> statuses = Concurrently.run(10, () -> ApiCall.from("edit-token.json").as(owner).id(token.id())
+                .header("If-Match", "\"1\"").body("{\"description\":\"writer-" + writer.incrementAndGet() + "\"}")
+                .to(handler).status());
         assertEquals(1, statuses.stream().filter(s -> s == 200).count(), () -> "statuses " + statuses);
         assertEquals(9, statuses.stream().filter(s -> s == 412).count(), () -> "statuses " + statuses);
         assertEquals(2, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());

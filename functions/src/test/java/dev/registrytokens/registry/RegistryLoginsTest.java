@@ -19,10 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @ExtendWith(AwsEmulator.class)
 class RegistryLoginsTest {
@@ -65,7 +63,7 @@ class RegistryLoginsTest {
         TokenView disabled = TestStack.createToken(owner, "off", Permission.PULL, 30);
         TestStack.tokenService().setStatus(owner.account(), disabled.id(), null, TokenStatus.DISABLED);
         TokenView expired = TestStack.createToken(owner, "old", Permission.PULL, 30);
-        setLoginExpiry(expired.username(), Instant.now().minusSeconds(60).getEpochSecond());
+        TestStack.expireLoginInTable(expired.username());
         calls.reset();
         assertTrue(logins.authenticate(basic(disabled.username(), disabled.secret())).isEmpty());
         assertTrue(logins.authenticate(basic(expired.username(), expired.secret())).isEmpty());
@@ -125,13 +123,5 @@ class RegistryLoginsTest {
         TokenView token = TestStack.createToken(owner, "unused", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), Secrets.generate())).isEmpty());
         assertNull(TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt());
-    }
-
-    /** Sets the expiry in the past directly in the table, as TTL has not yet deleted the item. */
-    static void setLoginExpiry(String username, long epochSecond) {
-        TestStack.dynamoDb().updateItem(update -> update.tableName(AwsEmulator.stack().tableName())
-                .key(Map.of("pk", AttributeValue.fromS("USERNAME#" + username), "sk", AttributeValue.fromS("USERNAME#" + username)))
-                .updateExpression("SET expiresAt = :past")
-                .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(Long.toString(epochSecond)))));
     }
 }

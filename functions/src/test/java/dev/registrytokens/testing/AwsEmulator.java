@@ -3,12 +3,10 @@ package dev.registrytokens.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -125,26 +123,11 @@ public final class AwsEmulator implements BeforeAllCallback {
                     "--port", Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy));
-            awaitListening(port, moto, log);
+            Processes.awaitListening(port, moto, log, Duration.ofSeconds(30));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return URI.create("http://127.0.0.1:" + port);
-    }
-
-    private static void awaitListening(int port, Process process, Path log) throws IOException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("moto exited: " + Files.readString(log));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                sleep(100);
-            }
-        }
-        throw new IllegalStateException("moto did not listen on " + port + " within 30 s");
     }
 
     public static int freePort() {
@@ -152,15 +135,6 @@ public final class AwsEmulator implements BeforeAllCallback {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

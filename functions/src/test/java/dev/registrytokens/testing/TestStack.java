@@ -8,6 +8,7 @@ import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The real service over the emulator's table and key, as the Lambda handlers wire it. */
@@ -55,16 +56,26 @@ public final class TestStack {
         return token;
     }
 
+    /** Sets a login's expiry in the past directly in the table, as if TTL had not yet deleted the item. */
+    public static void expireLoginInTable(String username) {
+        long past = java.time.Instant.now().minusSeconds(60).getEpochSecond();
+        String key = "USERNAME#" + username;
+        dynamoDb().updateItem(update -> update.tableName(AwsEmulator.stack().tableName())
+                .key(java.util.Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key)))
+                .updateExpression("SET expiresAt = :past")
+                .expressionAttributeValues(java.util.Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
+    }
+
     /** How many items the table holds under this account's partition and under the given username. */
     public static int itemsFor(TestAccount owner, String username) {
         String table = AwsEmulator.stack().tableName();
         int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(java.util.Map.of(":pk",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("ACCOUNT#" + owner.id()))))
+                        AttributeValue.fromS("ACCOUNT#" + owner.id()))))
                 .count();
         int logins = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(java.util.Map.of(":pk",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USERNAME#" + username))))
+                        AttributeValue.fromS("USERNAME#" + username))))
                 .count();
         return tokens + logins;
     }

@@ -3,18 +3,18 @@ package dev.registrytokens.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.Processes;
 import dev.registrytokens.testing.ProjectFiles;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -56,28 +56,8 @@ final class LocalApiProcess implements AutoCloseable {
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
         builder.environment().put("AWS_ENDPOINT_URL", stack.endpoint().toString());
         LocalApiProcess api = new LocalApiProcess(builder.start(), log, port, issuerPort);
-        api.awaitListening();
+        Processes.awaitListening(port, api.process, log, Duration.ofSeconds(60));
         return api;
-    }
-
-    private void awaitListening() throws IOException {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("local API exited:\n" + Files.readString(log));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException("local API did not start:\n" + Files.readString(log));
     }
 
     URI uri(String path) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * End to end: tokens made through the local API, a real registry (CNCF distribution) whose token realm is
@@ -152,7 +151,7 @@ class RegistryEndToEndTest {
         assertTrue(skopeo.login(host, token.username(), newSecret).succeeded(), "new secret after reset");
 
         Token expiring = create(namespace, "expiring", "PULL");
-        expireInTable(expiring.username());
+        TestStack.expireLoginInTable(expiring.username());
         assertFalse(skopeo.login(host, expiring.username(), expiring.secret()).succeeded(), "expired");
 
         assertEquals(204, act(namespace, "DELETE", "/tokens/" + token.id()).status());
@@ -175,17 +174,6 @@ class RegistryEndToEndTest {
             assertFalse(apiLog.contains(secret), "a secret is in the API log");
             assertFalse(registryLog.contains(secret), "a secret is in the registry log");
             assertFalse(table.indexOf(secret) >= 0, "a secret is in the table");
-        }
-    }
-
-    /** Sets the expiry in the past directly in the table: TTL would delete the item only later. */
-    private static void expireInTable(String username) {
-        long past = Instant.now().minusSeconds(60).getEpochSecond();
-        try (var dynamoDb = AwsEmulator.stack().dynamoDb()) {
-            dynamoDb.updateItem(update -> update.tableName(AwsEmulator.stack().tableName())
-                    .key(Map.of("pk", AttributeValue.fromS("USERNAME#" + username), "sk", AttributeValue.fromS("USERNAME#" + username)))
-                    .updateExpression("SET expiresAt = :past")
-                    .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.registrytokens.local;
 
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.Processes;
 import dev.registrytokens.testing.ProjectFiles;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 
 /**
  * A real CNCF distribution registry (Debian's docker-registry), run from the project's
@@ -38,23 +38,8 @@ final class RegistryProcess implements AutoCloseable {
         builder.environment().put("REGISTRY_AUTH_TOKEN_REALM", realm);
         builder.environment().put("REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE", rootCertBundle.toString());
         RegistryProcess registry = new RegistryProcess(builder.start(), log, port);
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            if (!registry.process.isAlive()) {
-                throw new IllegalStateException("registry exited:\n" + Files.readString(log));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return registry;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        throw new IllegalStateException("registry did not start:\n" + Files.readString(log));
+        Processes.awaitListening(port, registry.process, log, Duration.ofSeconds(20));
+        return registry;
     }
 
     String host() {
