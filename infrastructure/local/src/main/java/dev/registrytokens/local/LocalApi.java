@@ -50,14 +50,6 @@ public final class LocalApi {
         return new LocalApi(issuerServer, apiServer);
     }
 
-    public int port() {
-        return apiServer.getAddress().getPort();
-    }
-
-    public int issuerPort() {
-        return issuerServer.getAddress().getPort();
-    }
-
     public void stop() {
         apiServer.stop(0);
         issuerServer.stop(0);
