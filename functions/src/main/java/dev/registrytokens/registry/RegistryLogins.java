@@ -1,5 +1,6 @@
 package dev.registrytokens.registry;
 
+import dev.registrytokens.core.ApiException;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
@@ -78,6 +79,10 @@ public final class RegistryLogins {
             lastUseRecorded.clear();
         }
         lastUseRecorded.put(login.tokenId(), now);
-        store.recordLastUsed(login.accountId(), login.tokenId(), now, now.minus(LAST_USED_RESOLUTION));
+        try {
+            store.recordLastUsed(login.accountId(), login.tokenId(), now, now.minus(LAST_USED_RESOLUTION));
+        } catch (ApiException unavailable) {
+            // lastUsedAt is informational: a valid login is not refused because it could not be recorded
+        }
     }
 }

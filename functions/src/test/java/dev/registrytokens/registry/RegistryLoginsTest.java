@@ -15,12 +15,18 @@ import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.core.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 @ExtendWith(AwsEmulator.class)
 class RegistryLoginsTest {
@@ -116,6 +122,24 @@ class RegistryLoginsTest {
         RegistryLogins later = RegistryFixtures.logins(new AwsCallCounter(), Clock.fixed(now.plusSeconds(61), ZoneOffset.UTC));
         assertTrue(later.authenticate(basic(token.username(), token.secret())).isPresent());
         assertEquals(now.getEpochSecond() + 61, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt().getEpochSecond());
+    }
+
+    @Test
+    void aValidLoginSucceedsEvenWhenLastUsedCannotBeRecorded() {
+        TokenView token = TestStack.createToken(owner, "unrecorded", Permission.PULL, 30);
+        ExecutionInterceptor failingWrites = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if ("UpdateItem".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+                    throw SdkClientException.create("injected fault: DynamoDB refuses writes");
+                }
+            }
+        };
+        RegistryLogins withFailingWrites = new RegistryLogins(
+                new TokenStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
+                TestStack.macs(), Clock.systemUTC(), RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
+        assertTrue(withFailingWrites.authenticate(basic(token.username(), token.secret())).isPresent());
+        assertNull(TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt());
     }
 
     @Test

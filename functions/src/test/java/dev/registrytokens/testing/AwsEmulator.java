@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,6 +16,7 @@ import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,10 +43,10 @@ public final class AwsEmulator implements BeforeAllCallback {
             return dynamoDb(new AwsCallCounter());
         }
 
-        /** A client whose every call the counter sees (observed, not mocked: the calls still reach the emulator). */
-        public DynamoDbClient dynamoDb(AwsCallCounter counter) {
+        /** A client whose calls the interceptors see (counted, or failed on purpose; the rest still reach the emulator). */
+        public DynamoDbClient dynamoDb(ExecutionInterceptor... interceptors) {
             return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
-                    .overrideConfiguration(config -> config.addExecutionInterceptor(counter))
+                    .overrideConfiguration(config -> config.executionInterceptors(List.of(interceptors)))
                     .httpClient(UrlConnectionHttpClient.create()).build();
         }
 
