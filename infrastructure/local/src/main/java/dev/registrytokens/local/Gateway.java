@@ -68,7 +68,7 @@ final class Gateway implements HttpHandler {
                 case Routes.Jwt jwt -> {
                     Optional<Map<String, String>> claims = jwtAuthorizers.get(jwt.name()).verify(event.getHeaders().get("authorization"));
                     if (claims.isEmpty()) {
-                        sendApiGatewayError(exchange, 401, "Unauthorized");
+                        sendUnauthorizedBearer(exchange);
                         return;
                     }
                     event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
@@ -216,6 +216,16 @@ final class Gateway implements HttpHandler {
             query.merge(name, value, (first, second) -> first + "," + second);
         }
         return query;
+    }
+
+    /**
+     * API Gateway's own 401 body ({@code {"message":"Unauthorized"}}) plus the project's error object, so
+     * that local clients see the error shape every other failure has. Deployed, API Gateway sends only the former.
+     */
+    private static void sendUnauthorizedBearer(HttpExchange exchange) throws IOException {
+        send(exchange, 401, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
+                ("{\"message\":\"Unauthorized\",\"error\":{\"code\":\"unauthorized\","
+                        + "\"message\":\"A valid bearer token is required.\",\"field\":null}}").getBytes(StandardCharsets.UTF_8));
     }
 
     private static void sendApiGatewayError(HttpExchange exchange, int status, String message) throws IOException {

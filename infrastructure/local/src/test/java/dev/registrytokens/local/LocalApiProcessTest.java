@@ -76,6 +76,8 @@ class LocalApiProcessTest {
         LocalApiProcess.Answer answer = call("POST", "/tokens", tampered, "{\"name\":\"x\",\"permission\":\"PULL\",\"expiresInDays\":1}");
         assertEquals(401, answer.status());
         assertEquals("Unauthorized", answer.body().get("message").asText());
+        assertEquals("unauthorized", answer.body().at("/error/code").asText());
+        assertTrue(answer.body().at("/error/field").isNull());
     }
 
     @Test
