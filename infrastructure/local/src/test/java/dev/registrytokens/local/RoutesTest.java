@@ -27,6 +27,16 @@ class RoutesTest {
     }
 
     @Test
+    void putsTheTokenEndpointBehindTheRegistryAuthorizerAndTheKeysInTheOpen() {
+        var token = routes.match("GET", "/v2/token").orElseThrow().route();
+        var authorizer = assertInstanceOf(Routes.LambdaRequest.class, token.authorizer());
+        assertTrue(authorizer.handler().startsWith("dev.registrytokens.authorizer.RegistryAuthorizerHandler::"));
+        assertEquals(java.util.List.of("Authorization"), authorizer.identityHeaders());
+        assertInstanceOf(Routes.None.class, routes.match("GET", "/.well-known/jwks.json").orElseThrow().route().authorizer());
+        assertInstanceOf(Routes.None.class, routes.match("GET", "/certs.pem").orElseThrow().route().authorizer());
+    }
+
+    @Test
     void unknownPathsAndMethodsMatchNothing() {
         assertTrue(routes.match("PUT", "/tokens").isEmpty());
         assertTrue(routes.match("GET", "/tokens/a/b/c").isEmpty());
