@@ -37,7 +37,8 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
             login = Optional.empty();
             failure = e.getClass().getSimpleName();
         }
-        System.out.println(Json.write(new DecisionLogLine(login.map(RegistryLogins.Login::tokenId).orElse(null),
+        String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        System.out.println(Json.write(new DecisionLogLine(requestId, login.map(RegistryLogins.Login::tokenId).orElse(null),
                 login.isPresent(), failure)));
         return login.map(allowed -> new SimpleIAMPolicyResponse(true, Map.of(
                         "tokenId", allowed.tokenId(),
@@ -49,6 +50,6 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
     }
 
     /** No username: a denied login's username may be a mistyped secret. */
-    private record DecisionLogLine(String tokenId, boolean allowed, String failure) {
+    private record DecisionLogLine(String requestId, String tokenId, boolean allowed, String failure) {
     }
 }

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -229,7 +230,7 @@ public final class TokenStore {
         });
     }
 
-    private static <T> T read(java.util.function.Supplier<T> call) {
+    private static <T> T read(Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkClientException | DynamoDbException e) {

@@ -28,11 +28,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             failure = e.getClass().getName();
             e.printStackTrace();
         }
-        System.out.println(Json.write(new AccessLogLine(request.routeKey(), request.pathParameter("id"),
+        System.out.println(Json.write(new AccessLogLine(request.requestId(), request.routeKey(), request.pathParameter("id"),
                 response.getStatusCode(), failure)));
         return response;
     }
 
-    private record AccessLogLine(String route, String tokenId, int status, String failure) {
+    private record AccessLogLine(String requestId, String route, String tokenId, int status, String failure) {
     }
 }

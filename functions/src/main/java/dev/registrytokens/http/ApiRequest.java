@@ -141,4 +141,9 @@ public final class ApiRequest {
     public String routeKey() {
         return event.getRouteKey();
     }
+
+    /** API Gateway's request id, to find a request in the logs. */
+    public String requestId() {
+        return event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+    }
 }

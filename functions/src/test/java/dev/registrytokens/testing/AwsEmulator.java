@@ -102,7 +102,7 @@ public final class AwsEmulator implements BeforeAllCallback {
         }
         String localStackToken = System.getenv("LOCALSTACK_AUTH_TOKEN");
         if (localStackToken != null && !localStackToken.isBlank() && DockerClientFactory.instance().isDockerAvailable()) {
-            LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack-pro:latest"))
+            LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:latest"))
                     .withEnv("LOCALSTACK_AUTH_TOKEN", localStackToken)
                     .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.KMS);
             localStack.start();
