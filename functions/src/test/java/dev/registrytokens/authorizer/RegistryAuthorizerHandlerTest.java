@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import dev.registrytokens.core.Permission;
-import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryLogins;
@@ -75,9 +74,7 @@ class RegistryAuthorizerHandlerTest {
     @Test
     void failsClosedWhenKmsIsUnreachable() {
         TokenView token = TestStack.createToken(owner, "nokms", Permission.PULL, 30);
-        URI deadEndpoint = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
-        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(),
-                new SecretMacs(AwsEmulator.kmsAt(deadEndpoint), AwsEmulator.stack().macKeyId()), Clock.systemUTC(),
+        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(), TestStack.unreachableKmsMacs(), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         SimpleIAMPolicyResponse answer = new RegistryAuthorizerHandler(withoutKms)
                 .handleRequest(loginEvent(basic(token.username(), token.secret())), null);

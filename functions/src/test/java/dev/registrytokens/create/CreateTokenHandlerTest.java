@@ -12,7 +12,6 @@ import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.Concurrently;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -133,9 +132,7 @@ class CreateTokenHandlerTest {
 
     @Test
     void failsWith503AndWritesNothingWhenKmsIsUnreachable() {
-        URI deadEndpoint = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
-        TokenService withoutKms = new TokenService(TestStack.store(),
-                new SecretMacs(AwsEmulator.kmsAt(deadEndpoint), "any-key"), Clock.systemUTC());
+        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.unreachableKmsMacs(), Clock.systemUTC());
         ApiCall.from("create-token.json").as(owner)
                 .body("{\"name\":\"nokms\",\"permission\":\"PULL\",\"expiresInDays\":1}")
                 .to(new CreateTokenHandler(withoutKms))

@@ -17,7 +17,6 @@ import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import dev.registrytokens.core.TokenStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,6 @@ import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
-import java.net.URI;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,9 +40,7 @@ class ResetTokenHandlerTest {
     @Test
     void failsWith503AndKeepsTheOldSecretWhenKmsIsUnreachable() {
         TokenView token = TestStack.createToken(owner, "steady", Permission.PULL, 30);
-        URI deadEndpoint = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
-        TokenService withoutKms = new TokenService(TestStack.store(),
-                new SecretMacs(AwsEmulator.kmsAt(deadEndpoint), "any-key"), Clock.systemUTC());
+        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.unreachableKmsMacs(), Clock.systemUTC());
         ApiCall.from("reset-token.json").as(owner).id(token.id()).to(new ResetTokenHandler(withoutKms))
                 .assertError(503, "service_unavailable", null);
         var login = TestStack.store().findLogin(token.username()).orElseThrow();

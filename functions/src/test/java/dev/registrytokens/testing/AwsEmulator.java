@@ -73,12 +73,6 @@ public final class AwsEmulator implements BeforeAllCallback {
         }
     }
 
-    public static KmsClient kmsAt(URI endpoint) {
-        return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).build())
-                .overrideConfiguration(config -> config.retryStrategy(b -> b.maxAttempts(1))).build();
-    }
-
     @Override
     public void beforeAll(ExtensionContext context) {
         stack();

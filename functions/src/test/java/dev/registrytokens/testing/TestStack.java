@@ -6,7 +6,13 @@ import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -41,6 +47,19 @@ public final class TestStack {
         return new SecretMacs(kms(), AwsEmulator.stack().macKeyId());
     }
 
+    /**
+     * MACs through a KMS endpoint where nothing listens (a free port): KMS unreachable, as in an outage. One
+     * attempt with a short connect timeout, so the fault shows at once.
+     */
+    public static SecretMacs unreachableKmsMacs() {
+        URI closedPort = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
+        KmsClient unreachable = KmsClient.builder().endpointOverride(closedPort).region(AwsEmulator.REGION)
+                .credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing"))
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).build())
+                .overrideConfiguration(config -> config.retryStrategy(b -> b.maxAttempts(1))).build();
+        return new SecretMacs(unreachable, AwsEmulator.stack().macKeyId());
+    }
+
     public static TokenService tokenService() {
         return tokenService(Clock.systemUTC());
     }
@@ -58,23 +77,23 @@ public final class TestStack {
 
     /** Sets a login's expiry in the past directly in the table, as if TTL had not yet deleted the item. */
     public static void expireLoginInTable(String username) {
-        long past = java.time.Instant.now().minusSeconds(60).getEpochSecond();
+        long past = Instant.now().minusSeconds(60).getEpochSecond();
         String key = "USERNAME#" + username;
         dynamoDb().updateItem(update -> update.tableName(AwsEmulator.stack().tableName())
-                .key(java.util.Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key)))
+                .key(Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key)))
                 .updateExpression("SET expiresAt = :past")
-                .expressionAttributeValues(java.util.Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
+                .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
     }
 
     /** How many items the table holds under this account's partition and under the given username. */
     public static int itemsFor(TestAccount owner, String username) {
         String table = AwsEmulator.stack().tableName();
         int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(java.util.Map.of(":pk",
+                .expressionAttributeValues(Map.of(":pk",
                         AttributeValue.fromS("ACCOUNT#" + owner.id()))))
                 .count();
         int logins = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(java.util.Map.of(":pk",
+                .expressionAttributeValues(Map.of(":pk",
                         AttributeValue.fromS("USERNAME#" + username))))
                 .count();
         return tokens + logins;
