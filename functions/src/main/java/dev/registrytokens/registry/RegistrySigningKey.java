@@ -31,6 +31,7 @@ public final class RegistrySigningKey {
     private final KmsClient kms;
     private final String keyId;
     private volatile byte[] publicKeyDer;
+    private volatile String libtrustKeyId;
     private volatile String certificatePem;
 
     public RegistrySigningKey(KmsClient kms, String keyId) {
@@ -40,11 +41,15 @@ public final class RegistrySigningKey {
 
     /** ES256 over the message, as raw R||S (64 bytes): JWS cannot use the DER form KMS returns. */
     public byte[] sign(byte[] message) {
+        return Der.ecdsaDerToRaw(signDer(message), P256_COORDINATE_BYTES);
+    }
+
+    /** ECDSA_SHA_256 by KMS, in the DER form KMS returns (what X.509 certificates carry). */
+    private byte[] signDer(byte[] message) {
         try {
-            byte[] der = kms.sign(request -> request.keyId(keyId).messageType(MessageType.RAW)
+            return kms.sign(request -> request.keyId(keyId).messageType(MessageType.RAW)
                     .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256).message(SdkBytes.fromByteArray(message)))
                     .signature().asByteArray();
-            return Der.ecdsaDerToRaw(der, P256_COORDINATE_BYTES);
         } catch (SdkClientException | KmsException e) {
             throw ApiException.serviceUnavailable("The key service");
         }
@@ -66,9 +71,19 @@ public final class RegistrySigningKey {
 
     /**
      * The key id distribution expects in the JWT header: libtrust's, i.e. SHA-256 of the DER public key,
-     * first 240 bits, base32 without padding, in 12 groups of 4 joined by ':'.
+     * first 240 bits, base32 without padding, in 12 groups of 4 joined by ':'. Computed once: every
+     * registry token carries it.
      */
     public String libtrustKeyId() {
+        String id = libtrustKeyId;
+        if (id == null) {
+            id = computeLibtrustKeyId();
+            libtrustKeyId = id;
+        }
+        return id;
+    }
+
+    private String computeLibtrustKeyId() {
         byte[] digest = sha256(publicKeyDer());
         String base32 = base32(Arrays.copyOf(digest, 30));
         StringBuilder id = new StringBuilder();
@@ -119,15 +134,7 @@ public final class RegistrySigningKey {
                 Der.sequence(Der.utcTime(notBefore.minus(1, ChronoUnit.DAYS)), Der.utcTime(notBefore.plus(3650, ChronoUnit.DAYS))),
                 name,
                 publicKeyDer());
-        byte[] signatureDer;
-        try {
-            signatureDer = kms.sign(request -> request.keyId(keyId).messageType(MessageType.RAW)
-                    .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256).message(SdkBytes.fromByteArray(tbs)))
-                    .signature().asByteArray();
-        } catch (SdkClientException | KmsException e) {
-            throw ApiException.serviceUnavailable("The key service");
-        }
-        return Der.sequence(tbs, ecdsaWithSha256, Der.bitString(signatureDer));
+        return Der.sequence(tbs, ecdsaWithSha256, Der.bitString(signDer(tbs)));
     }
 
     private ECPublicKey ecPublicKey() {

@@ -18,6 +18,8 @@ public final class RegistryTokenIssuer {
     private final String issuer;
     private final Duration lifetime;
     private final Clock clock;
+    /** The JWT header is the same for every token of this key: encoded once, on first use. */
+    private volatile String encodedHeader;
 
     public RegistryTokenIssuer(RegistrySigningKey signingKey, String issuer, Duration lifetime, Clock clock) {
         this.signingKey = signingKey;
@@ -36,10 +38,6 @@ public final class RegistryTokenIssuer {
 
     public TokenResponse issue(String username, String service, List<RegistryScope.Access> access) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("alg", "ES256");
-        header.put("typ", "JWT");
-        header.put("kid", signingKey.libtrustKeyId());
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("sub", username);
@@ -49,10 +47,23 @@ public final class RegistryTokenIssuer {
         claims.put("iat", now.getEpochSecond());
         claims.put("jti", jwtId());
         claims.put("access", access);
-        String signingInput = RegistrySigningKey.base64Url(Json.write(header).getBytes(StandardCharsets.UTF_8)) + "."
+        String signingInput = encodedHeader() + "."
                 + RegistrySigningKey.base64Url(Json.write(claims).getBytes(StandardCharsets.UTF_8));
         String jwt = signingInput + "." + RegistrySigningKey.base64Url(signingKey.sign(signingInput.getBytes(StandardCharsets.US_ASCII)));
         return new TokenResponse(jwt, jwt, lifetime.toSeconds(), now.toString());
+    }
+
+    private String encodedHeader() {
+        String header = encodedHeader;
+        if (header == null) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("alg", "ES256");
+            fields.put("typ", "JWT");
+            fields.put("kid", signingKey.libtrustKeyId());
+            header = RegistrySigningKey.base64Url(Json.write(fields).getBytes(StandardCharsets.UTF_8));
+            encodedHeader = header;
+        }
+        return header;
     }
 
     private static String jwtId() {
