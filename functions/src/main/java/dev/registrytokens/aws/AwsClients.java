@@ -7,6 +7,10 @@ import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
 import java.time.Clock;
 import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -14,18 +18,55 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Clients for the Lambda environment, built once per execution environment: explicit region and
- * credentials (no provider-chain probing) and the light URL-connection HTTP client. AWS_ENDPOINT_URL,
- * when set (locally), points them at an emulator.
+ * Clients for the Lambda environment, built once per execution environment: explicit region, Lambda's two
+ * ways of handing out credentials (no probing of profiles or instance metadata) and the light URL-connection
+ * HTTP client. AWS_ENDPOINT_URL, when set (locally), points them at an emulator.
  */
 public final class AwsClients {
+    private static final LambdaCredentials CREDENTIALS = new LambdaCredentials();
+
     private AwsClients() {
+    }
+
+    /**
+     * Environment variables for on-demand functions; the container endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}
+     * with {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}) for SnapStart ones, which get no key variables.
+     */
+    static final class LambdaCredentials implements AwsCredentialsProvider {
+        private volatile AwsCredentialsProviderChain chain = newChain();
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return chain.resolveCredentials();
+        }
+
+        /** Drops whatever was fetched and cached: the next call fetches afresh. */
+        void forget() {
+            AwsCredentialsProviderChain fetched = chain;
+            chain = newChain();
+            fetched.close();
+        }
+
+        private static AwsCredentialsProviderChain newChain() {
+            return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
+                    ContainerCredentialsProvider.builder().build());
+        }
+    }
+
+    /** Before a SnapStart snapshot: no restored copy may start with the credentials init fetched. */
+    static void forgetCredentials() {
+        CREDENTIALS.forget();
+    }
+
+    /** The credentials every client here uses. */
+    static AwsCredentialsProvider credentials() {
+        return CREDENTIALS;
     }
 
     public static DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder()
                 .region(region())
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
@@ -33,7 +74,7 @@ public final class AwsClients {
     public static KmsClient kms() {
         return KmsClient.builder()
                 .region(region())
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

@@ -19,6 +19,13 @@ public class CreateTokenHandler extends TokenApiHandler {
         super(tokens);
     }
 
+    /** The priming request is no valid create (it would write): it primes parsing and errors; KMS is primed apart. */
+    @Override
+    protected void prime() {
+        super.prime();
+        tokens.primeSecretMacs();
+    }
+
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
         return ApiResponses.token(201, tokens.create(account, TokenRequests.create(request.jsonBody())));

@@ -2,6 +2,7 @@ package dev.registrytokens.registrytoken;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.aws.SnapStart;
 import dev.registrytokens.core.ApiException;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.http.ApiHandler;
@@ -32,6 +33,13 @@ public class RegistryTokenHandler extends ApiHandler {
     RegistryTokenHandler(RegistryTokenIssuer issuer, String service) {
         this.issuer = issuer;
         this.service = service;
+    }
+
+    /** The priming request carries no login: prime the signing path with a JWT that grants nothing. */
+    @Override
+    protected void prime() {
+        super.prime();
+        issuer.issue(SnapStart.PRIMING_ACCOUNT, service, List.of());
     }
 
     @Override

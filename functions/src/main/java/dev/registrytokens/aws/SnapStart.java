@@ -1,0 +1,55 @@
+package dev.registrytokens.aws;
+
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * SnapStart's hooks for one function. Lambda runs the function's init once, snapshots the execution
+ * environment, and resumes copies of that snapshot. Before the snapshot ({@code beforeCheckpoint}) the function
+ * primes what its first request needs: classes, SDK clients and marshallers, Jackson, a real read where that has
+ * no side effect. Then the credentials the priming fetched are dropped: a snapshot must hold no secret, and
+ * every restored copy fetches its own. Nothing unique per environment (random state, keys) is made before the
+ * snapshot: what needs one makes it per invocation.
+ */
+public final class SnapStart implements Resource {
+    /** The account and token id that priming reads: no token of a real account can have them. */
+    public static final String PRIMING_ACCOUNT = "snapstart-priming";
+    public static final String PRIMING_TOKEN_ID = "00000000000000000000000000";
+
+    private final Runnable priming;
+
+    private SnapStart(Runnable priming) {
+        this.priming = priming;
+    }
+
+    /**
+     * Registers {@code priming} to run before the snapshot. The caller keeps the answer: the runtime holds
+     * resources weakly.
+     */
+    public static SnapStart primeBeforeSnapshot(Runnable priming) {
+        SnapStart hooks = new SnapStart(priming);
+        Core.getGlobalContext().register(hooks);
+        return hooks;
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        long started = System.nanoTime();
+        String failure = null;
+        try {
+            priming.run();
+        } catch (RuntimeException e) {
+            // Priming only saves time: a failure here must not fail the function's init.
+            failure = e.getClass().getSimpleName();
+        }
+        AwsClients.forgetCredentials();
+        System.out.println("{\"snapStart\":\"beforeCheckpoint\",\"primedMs\":" + (System.nanoTime() - started) / 1_000_000
+                + ",\"failure\":" + (failure == null ? "null" : "\"" + failure + "\"") + "}");
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        System.out.println("{\"snapStart\":\"afterRestore\"}");
+    }
+}

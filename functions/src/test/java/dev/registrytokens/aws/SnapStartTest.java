@@ -1,0 +1,84 @@
+package dev.registrytokens.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.registrytokens.testing.AwsEmulator;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * SnapStart as Lambda runs it: the function's credentials come only from the container endpoint, priming runs
+ * before the snapshot, and the credentials it fetched do not survive into a restored copy.
+ */
+@ExtendWith(AwsEmulator.class)
+class SnapStartTest {
+    private static final String AUTHORIZATION_TOKEN = "local-authorization-token";
+    private final AtomicInteger credentialFetches = new AtomicInteger();
+    private HttpServer credentialsEndpoint;
+
+    @BeforeEach
+    void startCredentialsEndpoint() throws Exception {
+        assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null, "this JVM has key variables; SnapStart functions have none");
+        credentialsEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        credentialsEndpoint.createContext("/credentials", exchange -> {
+            boolean authorized = AUTHORIZATION_TOKEN.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            int fetch = authorized ? credentialFetches.incrementAndGet() : 0;
+            byte[] body = ("{\"AccessKeyId\":\"testing\",\"SecretAccessKey\":\"testing\",\"Token\":\"session-" + fetch
+                    + "\",\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(authorized ? 200 : 403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        credentialsEndpoint.start();
+        System.setProperty("aws.containerCredentialsFullUri",
+                "http://127.0.0.1:" + credentialsEndpoint.getAddress().getPort() + "/credentials");
+        System.setProperty("aws.containerAuthorizationToken", AUTHORIZATION_TOKEN);
+        AwsClients.forgetCredentials();
+    }
+
+    @AfterEach
+    void stopCredentialsEndpoint() {
+        System.clearProperty("aws.containerCredentialsFullUri");
+        System.clearProperty("aws.containerAuthorizationToken");
+        AwsClients.forgetCredentials();
+        credentialsEndpoint.stop(0);
+    }
+
+    @Test
+    void primingReadsBeforeTheSnapshotAndTheRestoredCopyFetchesItsOwnCredentials() {
+        AwsEmulator.Stack stack = AwsEmulator.stack();
+        DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.endpoint()).region(AwsEmulator.REGION)
+                .credentialsProvider(AwsClients.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+        AtomicInteger primingReads = new AtomicInteger();
+        SnapStart hooks = SnapStart.primeBeforeSnapshot(() -> {
+            read(dynamoDb, stack.tableName());
+            read(dynamoDb, stack.tableName());
+            primingReads.addAndGet(2);
+        });
+
+        hooks.beforeCheckpoint(null);
+        assertEquals(2, primingReads.get(), "priming ran its reads before the snapshot");
+        assertEquals(1, credentialFetches.get(), "two reads, one fetch: credentials are cached within an environment");
+
+        hooks.afterRestore(null);
+        read(dynamoDb, stack.tableName());
+        assertEquals(2, credentialFetches.get(), "the restored copy fetched its own credentials: the snapshot held none");
+    }
+
+    private static void read(DynamoDbClient dynamoDb, String tableName) {
+        dynamoDb.getItem(request -> request.tableName(tableName).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("USERNAME#snapstart-priming"), "sk", AttributeValue.fromS("USERNAME#snapstart-priming"))));
+    }
+}
