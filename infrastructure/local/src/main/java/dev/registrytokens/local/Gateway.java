@@ -1,11 +1,8 @@
 package dev.registrytokens.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -23,25 +20,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Serves the template's HTTP API routes over the real handlers, in-process: turns each HTTP request into
- * the API Gateway v2 (payload 2.0) event that API Gateway would send, runs the route's authorizer first
- * (JWT or Lambda REQUEST), and turns the handler's answer back into HTTP, with API Gateway's own answers
- * for unmatched routes (404) and failed authorization (401/403).
+ * Serves the template's HTTP API routes as API Gateway does: turns each HTTP request into the API Gateway v2
+ * (payload 2.0) event that API Gateway would send, runs the route's authorizer first (JWT, or a Lambda REQUEST
+ * authorizer in its own runtime), invokes the route's function in its local Lambda runtime, and turns the answer
+ * back into HTTP, with API Gateway's own answers for unmatched routes (404), failed authorization (401/403) and
+ * failed functions (500).
  */
 final class Gateway implements HttpHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final Routes routes;
     private final Map<String, JwtAuthorizer> jwtAuthorizers = new HashMap<>();
-    private final Map<String, RequestHandler<Object, Object>> handlers = new ConcurrentHashMap<>();
+    private final LambdaRuntimes functions;
 
-    Gateway(Routes routes) {
+    Gateway(Routes routes, LambdaRuntimes functions) {
         this.routes = routes;
+        this.functions = functions;
         for (Routes.Route route : routes.all()) {
             if (route.authorizer() instanceof Routes.Jwt jwt && !jwtAuthorizers.containsKey(jwt.name())) {
                 JwtAuthorizer authorizer = new JwtAuthorizer(jwt.issuer(), jwt.audiences());
@@ -89,20 +86,22 @@ final class Gateway implements HttpHandler {
                             .withLambda(context.get()).build());
                 }
             }
-            APIGatewayV2HTTPResponse response;
+            JsonNode response;
             try {
-                response = (APIGatewayV2HTTPResponse) handler(route.handler()).handleRequest(event, LocalContext.forHandler(route.handler()));
+                response = functions.invoke(route.function(), event);
             } catch (RuntimeException e) {
-                // An unhandled exception in a Lambda integration: API Gateway answers 500 with its own body.
+                // A failed Lambda integration: API Gateway answers 500 with its own body.
                 e.printStackTrace();
                 sendApiGatewayError(exchange, 500, "Internal Server Error");
                 return;
             }
-            Map<String, String> headers = response.getHeaders() == null ? Map.of() : response.getHeaders();
-            byte[] body = response.getBody() == null ? new byte[0]
-                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
-                    : response.getBody().getBytes(StandardCharsets.UTF_8);
-            send(exchange, response.getStatusCode(), headers, body);
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.path("headers").properties().forEach(header -> headers.put(header.getKey(), header.getValue().asText()));
+            String responseBody = response.path("body").isTextual() ? response.get("body").asText() : null;
+            byte[] body = responseBody == null ? new byte[0]
+                    : response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(responseBody)
+                    : responseBody.getBytes(StandardCharsets.UTF_8);
+            send(exchange, response.path("statusCode").asInt(500), headers, body);
         }
     }
 
@@ -127,6 +126,7 @@ final class Gateway implements HttpHandler {
                         .withRequestId(request.getRequestContext().getRequestId())
                         .withRouteKey(request.getRouteKey())
                         .withStage("$default")
+                        .withTime(request.getRequestContext().getTime())
                         .withTimeEpoch(request.getRequestContext().getTimeEpoch())
                         .withHttp(APIGatewayV2CustomAuthorizerEvent.Http.builder()
                                 .withMethod(request.getRequestContext().getHttp().getMethod())
@@ -137,7 +137,7 @@ final class Gateway implements HttpHandler {
                         .build())
                 .build();
         try {
-            JsonNode answer = JSON.valueToTree(handler(lambda.handler()).handleRequest(event, LocalContext.forHandler(lambda.handler())));
+            JsonNode answer = functions.invoke(lambda.function(), event);
             if (!answer.path("isAuthorized").asBoolean(false)) {
                 return Optional.empty();
             }
@@ -149,18 +149,6 @@ final class Gateway implements HttpHandler {
             e.printStackTrace();
             return Optional.empty();
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private RequestHandler<Object, Object> handler(String handlerSpec) {
-        return handlers.computeIfAbsent(handlerSpec, spec -> {
-            String className = spec.substring(0, spec.indexOf("::"));
-            try {
-                return (RequestHandler<Object, Object>) Class.forName(className).getConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot construct handler " + className, e);
-            }
-        });
     }
 
     private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Routes.Match match) throws IOException {
@@ -245,7 +233,7 @@ final class Gateway implements HttpHandler {
     }
 
     static List<String> describe(Routes routes) {
-        return routes.all().stream().map(r -> r.routeKey() + "  -> " + r.handler().substring(0, r.handler().indexOf("::"))
+        return routes.all().stream().map(r -> r.routeKey() + "  -> " + r.function()
                 + " [" + r.authorizer().getClass().getSimpleName() + "]").toList();
     }
 }

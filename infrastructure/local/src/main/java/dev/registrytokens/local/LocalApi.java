@@ -4,36 +4,49 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 
 /**
- * The local stand-in for {@code sam local start-api} (which needs Docker): the dev issuer on one port, and
- * the template's HTTP API on another, served over the real handlers. Functions read their configuration
- * from this process's environment, as Lambda gives it to them.
+ * The local stand-in for {@code sam local start-api} (which needs Docker): the dev issuer on one port, and the
+ * template's HTTP API on another, each route served by its function's {@code sam build} artefact in a local
+ * Lambda runtime, with credentials only from a local container-credentials endpoint.
  */
 public final class LocalApi {
     private final HttpServer issuerServer;
     private final HttpServer apiServer;
+    private final LambdaRuntimes functions;
+    private final ContainerCredentials credentials;
 
-    private LocalApi(HttpServer issuerServer, HttpServer apiServer) {
+    private LocalApi(HttpServer issuerServer, HttpServer apiServer, LambdaRuntimes functions, ContainerCredentials credentials) {
         this.issuerServer = issuerServer;
         this.apiServer = apiServer;
+        this.functions = functions;
+        this.credentials = credentials;
     }
 
     public static void main(String[] argv) throws IOException {
         Args args = Args.parse(argv);
-        LocalApi api = start(Path.of(args.get("template", "template.yaml")), Integer.parseInt(args.get("port", "3000")),
-                Integer.parseInt(args.get("issuer-port", "3001")), args.parameters());
+        Path template = Path.of(args.get("template", "template.yaml"));
+        LocalApi api = start(template, Integer.parseInt(args.get("port", "3000")), Integer.parseInt(args.get("issuer-port", "3001")),
+                args.parameters(), readResources(Path.of(args.require("resources"))), LocalRuntimeArgs.runtime(args, template));
         System.out.println("local API listening on http://127.0.0.1:" + api.apiServer.getAddress().getPort());
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop));
     }
 
-    /** Starts both servers (port 0 picks a free one); template parameters not given default to the dev issuer's. */
-    public static LocalApi start(Path template, int port, int issuerPort, Map<String, String> parameters) throws IOException {
+    /**
+     * Starts both servers (port 0 picks a free one); template parameters not given default to the dev issuer's.
+     * {@code physicalIds} names the provisioned table and keys by logical id, as {@code !Ref} resolves them.
+     */
+    public static LocalApi start(Path template, int port, int issuerPort, Map<String, String> parameters,
+                                 Map<String, String> physicalIds, LocalRuntimeArgs.Settings settings) throws IOException {
         DevIssuer issuer = DevIssuer.start(issuerPort, parameters.getOrDefault("JwtAudience", "registry-tokens-local"));
         HttpServer issuerServer = issuer.server();
 
@@ -41,17 +54,34 @@ public final class LocalApi {
         Map<String, String> resolvedParameters = new HashMap<>(TemplateValues.parametersWithDefaults(templateTree, parameters));
         resolvedParameters.putIfAbsent("JwtIssuer", issuer.issuer());
         resolvedParameters.putIfAbsent("JwtAudience", issuer.audience());
-        Routes routes = Routes.fromTemplate(templateTree, new TemplateValues(resolvedParameters, Map.of()));
+        TemplateValues values = new TemplateValues(resolvedParameters, physicalIds);
+        Routes routes = Routes.fromTemplate(templateTree, values);
+        ContainerCredentials credentials = ContainerCredentials.start();
+        LambdaRuntimes functions = new LambdaRuntimes(LambdaFunctionSpec.fromTemplate(templateTree, values),
+                settings.runtime(credentials, System.out));
         HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        apiServer.createContext("/", new Gateway(routes));
+        apiServer.createContext("/", new Gateway(routes, functions));
         apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         apiServer.start();
         Gateway.describe(routes).forEach(route -> System.out.println("  " + route));
-        return new LocalApi(issuerServer, apiServer);
+        return new LocalApi(issuerServer, apiServer, functions, credentials);
+    }
+
+    /** The physical ids Provision wrote, by logical id. */
+    static Map<String, String> readResources(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+        Map<String, String> physicalIds = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> physicalIds.put(name, properties.getProperty(name)));
+        return physicalIds;
     }
 
     public void stop() {
         apiServer.stop(0);
+        functions.close();
+        credentials.close();
         issuerServer.stop(0);
     }
 }

@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * Creates the template's tables and keys in a running emulator and writes the functions' environment
- * (the template's Environment variables, with each !Ref resolved) as shell assignments, for the local API.
+ * Creates the template's tables and keys in a running emulator and writes their physical ids by logical id
+ * (a properties file), from which the local API resolves each function's {@code !Ref} variables.
  */
 public final class Provision {
     private Provision() {
@@ -23,30 +24,14 @@ public final class Provision {
         URI endpoint = URI.create(args.require("endpoint"));
         JsonNode template = TemplateResources.readTemplate(Path.of(args.get("template", "template.yaml")));
         AwsEmulator.Stack bare = new AwsEmulator.Stack(endpoint, Map.of());
-        Map<String, String> physicalIds = TemplateResources.provision(template, bare.dynamoDb(), bare.kms(), "local-");
-        Map<String, String> environment = functionEnvironment(template,
-                new TemplateValues(TemplateValues.parametersWithDefaults(template, args.parameters()), physicalIds));
-        StringBuilder lines = new StringBuilder();
-        // Shell-quoted, for ./dev to source.
-        environment.forEach((name, value) -> lines.append(name).append("='").append(value.replace("'", "'\\''")).append("'\n"));
-        Files.writeString(Path.of(args.require("out")), lines);
-        System.out.print(lines);
+        writeResources(TemplateResources.provision(template, bare.dynamoDb(), bare.kms(), "local-"), Path.of(args.require("out")));
     }
 
-    /** Every function's variables; the local API runs them in one process, so they must agree. */
-    static Map<String, String> functionEnvironment(JsonNode template, TemplateValues values) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        template.at("/Globals/Function/Environment/Variables").properties()
-                .forEach(variable -> environment.put(variable.getKey(), values.resolve(variable.getValue())));
-        for (JsonNode resource : template.get("Resources")) {
-            resource.at("/Properties/Environment/Variables").properties().forEach(variable -> {
-                String value = values.resolve(variable.getValue());
-                String earlier = environment.putIfAbsent(variable.getKey(), value);
-                if (earlier != null && !earlier.equals(value)) {
-                    throw new IllegalStateException("functions disagree on " + variable.getKey() + "; the local API shares one environment");
-                }
-            });
+    static void writeResources(Map<String, String> physicalIds, Path file) throws IOException {
+        Properties properties = new Properties();
+        properties.putAll(physicalIds);
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, "physical ids of template.yaml's resources, by logical id");
         }
-        return environment;
     }
 }

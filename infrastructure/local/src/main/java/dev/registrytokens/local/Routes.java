@@ -20,10 +20,11 @@ final class Routes {
     }
 
     /** A Lambda REQUEST authorizer, payload 2.0 with simple responses. */
-    record LambdaRequest(String name, String handler, List<String> identityHeaders) implements Authorizer {
+    record LambdaRequest(String name, String function, List<String> identityHeaders) implements Authorizer {
     }
 
-    record Route(String method, String path, Pattern pattern, List<String> parameterNames, String handler, Authorizer authorizer) {
+    /** {@code function} is the logical id of the function that serves the route. */
+    record Route(String method, String path, Pattern pattern, List<String> parameterNames, String function, Authorizer authorizer) {
         String routeKey() {
             return method + " " + path;
         }
@@ -53,7 +54,6 @@ final class Routes {
             if (!resource.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
                 continue;
             }
-            String handler = resource.getValue().at("/Properties/Handler").asText();
             for (JsonNode event : resource.getValue().at("/Properties/Events")) {
                 if (!event.path("Type").asText().equals("HttpApi")) {
                     continue;
@@ -73,13 +73,13 @@ final class Routes {
                 }
                 regex.append(Pattern.quote(path.substring(last)));
                 routes.add(new Route(properties.path("Method").asText().toUpperCase(), path, Pattern.compile(regex.toString()),
-                        names, handler, authorizer(authorizerName, auth, resources, values)));
+                        names, resource.getKey(), authorizer(authorizerName, auth, values)));
             }
         }
         return new Routes(routes);
     }
 
-    private static Authorizer authorizer(String name, JsonNode auth, JsonNode resources, TemplateValues values) {
+    private static Authorizer authorizer(String name, JsonNode auth, TemplateValues values) {
         if (name.equals("NONE")) {
             return new None();
         }
@@ -95,7 +95,7 @@ final class Routes {
             String function = arn.has("Ref") ? arn.get("Ref").asText().replaceFirst("\\.Alias$", "")
                     : arn.at("/Fn::GetAtt/0").asText();
             List<String> headers = definition.at("/Identity/Headers").valueStream().map(JsonNode::asText).toList();
-            return new LambdaRequest(name, resources.path(function).at("/Properties/Handler").asText(), headers);
+            return new LambdaRequest(name, function, headers);
         }
         throw new IllegalArgumentException("unsupported authorizer " + name);
     }

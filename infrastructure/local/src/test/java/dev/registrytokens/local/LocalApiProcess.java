@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.Processes;
 import dev.registrytokens.testing.ProjectFiles;
-import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,24 +39,40 @@ final class LocalApiProcess implements AutoCloseable {
         int port = AwsEmulator.freePort();
         int issuerPort = AwsEmulator.freePort();
         Path log = Files.createTempFile("local-api-", ".log");
+        Path resources = Files.createTempFile("resources-", ".properties");
+        Provision.writeResources(stack.physicalIds(), resources);
         var command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 LocalApi.class.getName(),
                 "--template", ProjectFiles.template().toString(),
-                "--port", Integer.toString(port), "--issuer-port", Integer.toString(issuerPort)));
+                "--port", Integer.toString(port), "--issuer-port", Integer.toString(issuerPort),
+                "--resources", resources.toString(),
+                "--endpoint", stack.endpoint().toString(),
+                "--emulator", runtimeInterfaceEmulator()));
         parameters.forEach((name, value) -> command.addAll(java.util.List.of("--param", name + "=" + value)));
+        // The gateway calls no AWS service itself: the functions' runtimes get credentials from its container endpoint.
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        var template = TemplateResources.readTemplate(ProjectFiles.template());
-        builder.environment().putAll(Provision.functionEnvironment(template,
-                new TemplateValues(TemplateValues.parametersWithDefaults(template, parameters), stack.physicalIds())));
-        builder.environment().put("AWS_REGION", AwsEmulator.REGION.id());
-        builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
-        builder.environment().put("AWS_ENDPOINT_URL", stack.endpoint().toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         LocalApiProcess api = new LocalApiProcess(builder.start(), log, port, issuerPort);
         Processes.awaitListening(port, api.process, log, Duration.ofSeconds(60));
         return api;
+    }
+
+    /** The aws-lambda-rie binary that ./dev installs and names in LOCAL_LAMBDA_RIE. */
+    static String runtimeInterfaceEmulator() {
+        String path = System.getenv("LOCAL_LAMBDA_RIE");
+        if (path == null || !Files.isExecutable(Path.of(path))) {
+            throw new IllegalStateException("LOCAL_LAMBDA_RIE does not name the aws-lambda-rie binary: run the tests with ./dev test");
+        }
+        return path;
+    }
+
+    /** The functions' runtime JVMs, each the child of its Runtime Interface Emulator. */
+    java.util.List<ProcessHandle> functionRuntimes() {
+        return process.descendants()
+                .filter(p -> p.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .toList();
     }
 
     URI uri(String path) {

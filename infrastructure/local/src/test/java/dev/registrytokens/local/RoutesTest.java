@@ -18,7 +18,7 @@ class RoutesTest {
         var reset = routes.match("POST", "/tokens/01kb5x3h8q2m6n4p7r9s0t1v2w/reset").orElseThrow();
         assertEquals("POST /tokens/{id}/reset", reset.route().routeKey());
         assertEquals(Map.of("id", "01kb5x3h8q2m6n4p7r9s0t1v2w"), reset.pathParameters());
-        assertTrue(reset.route().handler().startsWith("dev.registrytokens.reset.ResetTokenHandler"));
+        assertEquals("ResetTokenFunction", reset.route().function());
         var jwt = assertInstanceOf(Routes.Jwt.class, reset.route().authorizer());
         assertEquals("http://127.0.0.1:1", jwt.issuer());
 
@@ -30,7 +30,7 @@ class RoutesTest {
     void putsTheTokenEndpointBehindTheRegistryAuthorizerAndTheKeysInTheOpen() {
         var token = routes.match("GET", "/v2/token").orElseThrow().route();
         var authorizer = assertInstanceOf(Routes.LambdaRequest.class, token.authorizer());
-        assertTrue(authorizer.handler().startsWith("dev.registrytokens.authorizer.RegistryAuthorizerHandler::"));
+        assertEquals("RegistryAuthorizerFunction", authorizer.function());
         assertEquals(java.util.List.of("Authorization"), authorizer.identityHeaders());
         assertInstanceOf(Routes.None.class, routes.match("GET", "/.well-known/jwks.json").orElseThrow().route().authorizer());
         assertInstanceOf(Routes.None.class, routes.match("GET", "/certs.pem").orElseThrow().route().authorizer());

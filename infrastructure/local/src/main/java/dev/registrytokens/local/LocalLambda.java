@@ -1,0 +1,198 @@
+package dev.registrytokens.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One function run the way Lambda runs it: its {@code sam build} artefact, under the Runtime Interface Emulator
+ * and Lambda's Java runtime interface client, one process per execution environment. An environment starts on
+ * the request that needs it (a real cold start) and then stays warm; requests that find every environment busy
+ * start another, up to a bound, as Lambda scales out.
+ */
+final class LocalLambda implements AutoCloseable {
+    /** Where the runtime lives and what every function's environment shares. */
+    record Runtime(Path emulator, Path bootstrap, Path runtimeLibraries, Path artefacts, Path javaHome, URI awsEndpoint,
+                   String region, ContainerCredentials credentials, PrintStream logs, int maxEnvironments) {
+    }
+
+    /** One invocation's answer, and for an environment's first one, how its cold start went. */
+    record Invocation(byte[] response, ColdStart coldStart) {
+    }
+
+    /**
+     * Nanosecond marks of a cold start: the invoke that started the process, the runtime's call to be restored
+     * (its SnapStart hooks had primed; 0 without SnapStart), its first request for work (init done) and the answer.
+     */
+    record ColdStart(long started, long restoreRequested, long initDone, long answered) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final LambdaFunctionSpec function;
+    private final Runtime runtime;
+    private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
+    private final List<Environment> all = new ArrayList<>();
+
+    LocalLambda(LambdaFunctionSpec function, Runtime runtime) {
+        this.function = function;
+        this.runtime = runtime;
+    }
+
+    /** Invokes the function with an event (JSON) and answers its response (JSON), as Lambda's Invoke API does. */
+    Invocation invoke(byte[] event) {
+        Environment environment = idle.poll();
+        if (environment == null) {
+            environment = startOrWait();
+        }
+        try {
+            return environment.invoke(event);
+        } finally {
+            if (environment.process.isAlive()) {
+                idle.add(environment);
+            } else {
+                synchronized (all) {
+                    all.remove(environment);
+                }
+            }
+        }
+    }
+
+    private Environment startOrWait() {
+        synchronized (all) {
+            if (all.size() < runtime.maxEnvironments()) {
+                Environment started = new Environment(all.size() + 1);
+                all.add(started);
+                return started;
+            }
+        }
+        try {
+            Environment free = idle.poll(function.timeout() + 30L, TimeUnit.SECONDS);
+            if (free == null) {
+                throw new IllegalStateException(function.logicalId() + ": every execution environment stayed busy");
+            }
+            return free;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (all) {
+            all.forEach(Environment::close);
+            all.clear();
+        }
+        idle.clear();
+    }
+
+    /** One execution environment: an emulator process, its bootstrap's JVM, and the bridge between them. */
+    private final class Environment implements AutoCloseable {
+        private final Process process;
+        private final RuntimeApiBridge bridge;
+        private final URI invocations;
+        private final long started = System.nanoTime();
+        private boolean invoked;
+
+        Environment(int number) {
+            try {
+                int runtimeApiPort = LocalPorts.free();
+                int invokePort = LocalPorts.free();
+                bridge = RuntimeApiBridge.start("127.0.0.1:" + runtimeApiPort);
+                ProcessBuilder builder = new ProcessBuilder(runtime.emulator().toString(),
+                        "--log-level", "error",
+                        "--runtime-api-address", "127.0.0.1:" + runtimeApiPort,
+                        "--runtime-interface-emulator-address", "127.0.0.1:" + invokePort,
+                        runtime.bootstrap().toString(), function.handler())
+                        .directory(runtime.artefacts().resolve(function.logicalId()).toFile())
+                        .redirectErrorStream(true);
+                builder.environment().clear();
+                builder.environment().putAll(environment());
+                process = builder.start();
+                pumpLogs(process, "[" + function.logicalId() + (number > 1 ? "#" + number : "") + "] ");
+                invocations = URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations");
+                LocalPorts.awaitListening(invokePort, process, Duration.ofSeconds(10));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * What Lambda gives the function: the template's variables, the runtime's own, credentials only through
+         * the container endpoint (no key variables), and locally the emulator's endpoint.
+         */
+        private Map<String, String> environment() {
+            Map<String, String> variables = new java.util.LinkedHashMap<>(function.environment());
+            variables.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            variables.put("TZ", ":UTC");
+            variables.put("LANG", "en_US.UTF-8");
+            variables.put("AWS_REGION", runtime.region());
+            variables.put("AWS_DEFAULT_REGION", runtime.region());
+            variables.put("AWS_EXECUTION_ENV", "AWS_Lambda_java25");
+            variables.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+            variables.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memorySize()));
+            variables.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeout()));
+            variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", function.snapStart() ? "snap-start" : "on-demand");
+            variables.put("LAMBDA_TASK_ROOT", runtime.artefacts().resolve(function.logicalId()).toString());
+            variables.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", runtime.credentials().fullUri());
+            variables.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", runtime.credentials().authorizationToken());
+            variables.put("AWS_ENDPOINT_URL", runtime.awsEndpoint().toString());
+            // Read by the bootstrap, which removes them before the JVM starts.
+            variables.put("LOCAL_RUNTIME_API", bridge.address());
+            variables.put("LOCAL_RUNTIME_JAVA", runtime.javaHome().resolve("bin/java").toString());
+            variables.put("LOCAL_RUNTIME_LIBRARIES", runtime.runtimeLibraries().toString());
+            return variables;
+        }
+
+        Invocation invoke(byte[] event) {
+            HttpRequest request = HttpRequest.newBuilder(invocations)
+                    .timeout(Duration.ofSeconds(function.timeout() + 30L))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(event)).build();
+            try {
+                byte[] response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+                ColdStart coldStart = invoked ? null
+                        : new ColdStart(started, bridge.restoreRequestedNanos(), bridge.firstInvocationRequestedNanos(), System.nanoTime());
+                invoked = true;
+                return new Invocation(response, coldStart);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void pumpLogs(Process source, String prefix) {
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        runtime.logs().println(prefix + line);
+                    }
+                } catch (IOException closed) {
+                    // the process ended
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            bridge.close();
+        }
+    }
+}
