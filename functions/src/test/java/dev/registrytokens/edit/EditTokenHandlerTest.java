@@ -48,7 +48,7 @@ class EditTokenHandlerTest {
 
     @Test
     void newExpiryCountsFromTheEditAndNullMeansNever() {
-        TokenView token = TestStack.createToken(owner, "expiring", Permission.PULL, 1);
+        TokenView token = TestStack.createToken(owner, "expiring", Permission.PULL, 30);
         Instant editedAt = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         var later = new EditTokenHandler(TestStack.tokenService(Clock.fixed(editedAt, ZoneOffset.UTC)));
         var extended = ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
