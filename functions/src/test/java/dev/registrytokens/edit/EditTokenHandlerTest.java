@@ -112,6 +112,15 @@ class EditTokenHandlerTest {
     }
 
     @Test
+    void anExpiredTokenIsA409TokenExpiredAndStaysUnchanged() {
+        TokenView token = TestStack.createToken(owner, "lapsed", Permission.PULL, 30);
+        TestStack.expireTokenInTable(token.username());
+        edit(token.id(), "{\"expiresInDays\":30}").assertError(409, "token_expired", null);
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
+    }
+
+    @Test
     void anotherAccountsTokenIsA404AndStaysUnchanged() {
         TokenView token = TestStack.createToken(owner, "guarded", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(TestAccount.fresh()).id(token.id()).header("If-Match", "")
