@@ -112,6 +112,13 @@ class EditTokenHandlerTest {
     }
 
     @Test
+    void aTokenThatNeverExpiresCanBeChanged() {
+        TokenView token = TestStack.createToken(owner, "lasting", Permission.PULL, null);
+        assertEquals(2, edit(token.id(), "{\"permission\":\"PULL_PUSH\"}").assertStatus(200).version());
+        assertEquals(Permission.PULL_PUSH, TestStack.store().findLogin(token.username()).orElseThrow().permission());
+    }
+
+    @Test
     void anExpiredTokenIsA409TokenExpiredAndStaysUnchanged() {
         TokenView token = TestStack.createToken(owner, "lapsed", Permission.PULL, 30);
         TestStack.expireTokenInTable(token.username());
