@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.SdkBytes;
 
@@ -50,7 +51,7 @@ public final class TokenService {
                 .version(1L)
                 .build();
         try {
-            store.create(token, LoginRecord.of(token, mac));
+            store.create(token, LoginRecord.of(token, mac), now);
         } catch (TokenStore.ConditionFailed e) {
             throw new ApiException(409, "name_taken",
                     "A token named '" + request.name() + "' already exists (its username " + token.username() + " is taken).",
@@ -108,9 +109,13 @@ public final class TokenService {
         return TokenView.of(changed, now());
     }
 
+    /**
+     * Deletes a token, expired or not; once TTL has deleted its account record it is gone (404) like any
+     * other. A login record left behind by TTL is harmless: expired, it is refused and may be overwritten.
+     */
     public void delete(Account account, String tokenId, Long ifMatch) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
-            TokenRecord current = loadAtVersion(account, tokenId, ifMatch);
+            TokenRecord current = requireVersion(load(account, tokenId), ifMatch);
             try {
                 store.delete(current, current.version());
                 return;
@@ -124,29 +129,38 @@ public final class TokenService {
     /**
      * Read-modify-write guarded by the version: applies {@code change}, bumps the version and writes both
      * records only if nobody else wrote in between. With If-Match a lost race is a 412; without, it retries.
+     * An expired token is refused whichever of its records TTL has deleted: reviving it could clash with a
+     * newer token that has taken its username.
      */
     private TokenRecord change(Account account, String tokenId, Long ifMatch, SdkBytes newMac, UnaryOperator<TokenRecord> change) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
-            TokenRecord current = loadAtVersion(account, tokenId, ifMatch);
+            Instant now = now();
+            TokenRecord current = load(account, tokenId);
+            if (current.isExpired(now)) {
+                throw tokenExpired();
+            }
+            requireVersion(current, ifMatch);
             TokenRecord proposed = change.apply(current);
             if (newMac == null && proposed.equals(current)) {
                 return current;
             }
-            TokenRecord next = proposed.toBuilder().version(current.version() + 1).updatedAt(now()).build();
-            SdkBytes mac = newMac != null ? newMac
-                    : store.findLogin(current.username()).orElseThrow(ApiException::notFound).mac();
-            try {
-                store.replace(next, LoginRecord.of(next, mac), current.version());
-                return next;
-            } catch (TokenStore.ConditionFailed e) {
-                failIfPinned(ifMatch);
+            TokenRecord next = proposed.toBuilder().version(current.version() + 1).updatedAt(now).build();
+            // Absent or another token's only if this one expired since it was read: the next attempt says so.
+            Optional<SdkBytes> mac = newMac != null ? Optional.of(newMac) : store.findLogin(current.username())
+                    .filter(login -> current.id().equals(login.tokenId())).map(LoginRecord::mac);
+            if (mac.isPresent()) {
+                try {
+                    store.replace(next, LoginRecord.of(next, mac.get()), current.version(), now);
+                    return next;
+                } catch (TokenStore.ConditionFailed e) {
+                    failIfPinned(ifMatch);
+                }
             }
         }
         throw concurrentModification();
     }
 
-    private TokenRecord loadAtVersion(Account account, String tokenId, Long ifMatch) {
-        TokenRecord current = load(account, tokenId);
+    private static TokenRecord requireVersion(TokenRecord current, Long ifMatch) {
         if (ifMatch != null && ifMatch != current.version().longValue()) {
             throw ApiException.preconditionFailed();
         }
@@ -169,6 +183,11 @@ public final class TokenService {
     private static ApiException concurrentModification() {
         return new ApiException(409, "concurrent_modification",
                 "The token kept changing while this request ran; read it again and retry.", null);
+    }
+
+    private static ApiException tokenExpired() {
+        return new ApiException(409, "token_expired",
+                "The token has expired and can no longer be changed; delete it, or create a new token (its name can be used again).", null);
     }
 
     private static Long expiryFrom(Instant now, Integer days) {

@@ -11,6 +11,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
@@ -56,39 +57,57 @@ public final class TokenStore {
         }
     }
 
-    /** Writes a new token; fails with {@link ConditionFailed} if its username (or id) is taken. */
-    public void create(TokenRecord token, LoginRecord login) {
+    /**
+     * Writes a new token. Its username may be taken from an expired token whose login record TTL has not
+     * deleted yet (TTL can be days late); fails with {@link ConditionFailed} while an unexpired token holds it.
+     */
+    public void create(TokenRecord token, LoginRecord login, Instant now) {
         transact(TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(tokens, TransactPutItemEnhancedRequest.builder(TokenRecord.class)
                         .item(token).conditionExpression(ITEM_ABSENT).build())
                 .addPutItem(logins, TransactPutItemEnhancedRequest.builder(LoginRecord.class)
-                        .item(login).conditionExpression(ITEM_ABSENT).build())
+                        .item(login).conditionExpression(absentOrExpired(now)).build())
                 .build());
     }
 
-    /** Replaces both records, if both are still at {@code expectedVersion}. */
-    public void replace(TokenRecord token, LoginRecord login, long expectedVersion) {
-        Expression atVersion = atVersion(expectedVersion);
+    /**
+     * Replaces both records, if both are still at {@code expectedVersion} and unexpired at {@code now} (a token
+     * that expired since it was read is not brought back), and the login record is still this token's.
+     */
+    public void replace(TokenRecord token, LoginRecord login, long expectedVersion, Instant now) {
+        Expression unchanged = atVersion(expectedVersion).and(unexpired(now));
         transact(TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(tokens, TransactPutItemEnhancedRequest.builder(TokenRecord.class)
-                        .item(token).conditionExpression(atVersion).build())
+                        .item(token).conditionExpression(unchanged).build())
                 .addPutItem(logins, TransactPutItemEnhancedRequest.builder(LoginRecord.class)
-                        .item(login).conditionExpression(atVersion).build())
+                        .item(login).conditionExpression(unchanged.and(ownedBy(token.id()))).build())
                 .build());
     }
 
-    /** Deletes both records, if both are still at {@code expectedVersion}; this frees the username. */
+    /**
+     * Deletes the token's record if it is still at {@code expectedVersion}, and its login record (freeing the
+     * username) if that is still this token's. TTL deletes each item on its own, so an expired token's login
+     * record may be gone already, or belong to a newer token of the same username: then it is left alone, and
+     * the transaction checks that it still is.
+     */
     public void delete(TokenRecord token, long expectedVersion) {
-        Expression atVersion = atVersion(expectedVersion);
-        String loginKey = LoginRecord.key(token.username());
-        transact(TransactWriteItemsEnhancedRequest.builder()
+        Key loginKey = loginKey(token.username());
+        boolean ownsLogin = findLogin(token.username()).map(login -> token.id().equals(login.tokenId())).orElse(false);
+        var request = TransactWriteItemsEnhancedRequest.builder()
                 .addDeleteItem(tokens, TransactDeleteItemEnhancedRequest.builder()
                         .key(Key.builder().partitionValue(token.pk()).sortValue(token.sk()).build())
-                        .conditionExpression(atVersion).build())
-                .addDeleteItem(logins, TransactDeleteItemEnhancedRequest.builder()
-                        .key(Key.builder().partitionValue(loginKey).sortValue(loginKey).build())
-                        .conditionExpression(atVersion).build())
-                .build());
+                        .conditionExpression(atVersion(expectedVersion)).build());
+        if (ownsLogin) {
+            request.addDeleteItem(logins, TransactDeleteItemEnhancedRequest.builder().key(loginKey)
+                    .conditionExpression(atVersion(expectedVersion).and(ownedBy(token.id()))).build());
+        } else {
+            request.addConditionCheck(logins, ConditionCheck.builder().key(loginKey).conditionExpression(Expression.builder()
+                    .expression("attribute_not_exists(pk) OR #tokenId <> :tokenId")
+                    .putExpressionName("#tokenId", "tokenId")
+                    .putExpressionValue(":tokenId", AttributeValue.fromS(token.id()))
+                    .build()).build());
+        }
+        transact(request.build());
     }
 
     public Optional<TokenRecord> findToken(String accountId, String tokenId) {
@@ -101,9 +120,13 @@ public final class TokenStore {
      * takes effect on the very next login.
      */
     public Optional<LoginRecord> findLogin(String username) {
-        String loginKey = LoginRecord.key(username);
-        Key key = Key.builder().partitionValue(loginKey).sortValue(loginKey).build();
+        Key key = loginKey(username);
         return Optional.ofNullable(read(() -> logins.getItem(GetItemEnhancedRequest.builder().key(key).consistentRead(true).build())));
+    }
+
+    private static Key loginKey(String username) {
+        String key = LoginRecord.key(username);
+        return Key.builder().partitionValue(key).sortValue(key).build();
     }
 
     /** A username's login record (null if none) and its failed logins in the current throttling window. */
@@ -198,6 +221,35 @@ public final class TokenStore {
                 .putExpressionName("#version", "version")
                 .putExpressionValue(":expectedVersion", AttributeValue.fromN(Long.toString(expectedVersion)))
                 .build();
+    }
+
+    /** Absent, or expired: TTL deletes expired items only eventually, so an expired one counts as gone. */
+    private static Expression absentOrExpired(Instant now) {
+        return Expression.builder()
+                .expression("attribute_not_exists(pk) OR #expiresAt <= :now")
+                .putExpressionName("#expiresAt", "expiresAt")
+                .putExpressionValue(":now", epochSeconds(now))
+                .build();
+    }
+
+    private static Expression unexpired(Instant now) {
+        return Expression.builder()
+                .expression("attribute_not_exists(#expiresAt) OR #expiresAt > :now")
+                .putExpressionName("#expiresAt", "expiresAt")
+                .putExpressionValue(":now", epochSeconds(now))
+                .build();
+    }
+
+    private static Expression ownedBy(String tokenId) {
+        return Expression.builder()
+                .expression("#tokenId = :tokenId")
+                .putExpressionName("#tokenId", "tokenId")
+                .putExpressionValue(":tokenId", AttributeValue.fromS(tokenId))
+                .build();
+    }
+
+    private static AttributeValue epochSeconds(Instant instant) {
+        return AttributeValue.fromN(Long.toString(instant.getEpochSecond()));
     }
 
     private void transact(TransactWriteItemsEnhancedRequest request) {

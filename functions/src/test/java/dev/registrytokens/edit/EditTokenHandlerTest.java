@@ -48,7 +48,7 @@ class EditTokenHandlerTest {
 
     @Test
     void newExpiryCountsFromTheEditAndNullMeansNever() {
-        TokenView token = TestStack.createToken(owner, "expiring", Permission.PULL, 1);
+        TokenView token = TestStack.createToken(owner, "expiring", Permission.PULL, 30);
         Instant editedAt = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         var later = new EditTokenHandler(TestStack.tokenService(Clock.fixed(editedAt, ZoneOffset.UTC)));
         var extended = ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
@@ -109,6 +109,22 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "etag", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "\"abc\"")
                 .body("{\"description\":\"x\"}").to(handler).assertError(400, "invalid_header", "If-Match");
+    }
+
+    @Test
+    void aTokenThatNeverExpiresCanBeChanged() {
+        TokenView token = TestStack.createToken(owner, "lasting", Permission.PULL, null);
+        assertEquals(2, edit(token.id(), "{\"permission\":\"PULL_PUSH\"}").assertStatus(200).version());
+        assertEquals(Permission.PULL_PUSH, TestStack.store().findLogin(token.username()).orElseThrow().permission());
+    }
+
+    @Test
+    void anExpiredTokenIsA409TokenExpiredAndStaysUnchanged() {
+        TokenView token = TestStack.createToken(owner, "lapsed", Permission.PULL, 30);
+        TestStack.expireTokenInTable(token.username());
+        edit(token.id(), "{\"expiresInDays\":30}").assertError(409, "token_expired", null);
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 
     @Test

@@ -68,7 +68,7 @@ class RegistryLoginsTest {
         TokenView disabled = TestStack.createToken(owner, "off", Permission.PULL, 30);
         TestStack.tokenService().setStatus(owner.account(), disabled.id(), null, TokenStatus.DISABLED);
         TokenView expired = TestStack.createToken(owner, "old", Permission.PULL, 30);
-        TestStack.expireLoginInTable(expired.username());
+        TestStack.expireTokenInTable(expired.username());
         calls.reset();
         assertTrue(logins.authenticate(basic(disabled.username(), disabled.secret())).isEmpty());
         assertTrue(logins.authenticate(basic(expired.username(), expired.secret())).isEmpty());

@@ -1,15 +1,18 @@
 package dev.registrytokens.testing;
 
 import dev.registrytokens.core.CreateTokenRequest;
+import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -75,14 +78,30 @@ public final class TestStack {
         return token;
     }
 
-    /** Sets a login's expiry in the past directly in the table, as if TTL had not yet deleted the item. */
-    public static void expireLoginInTable(String username) {
+    /**
+     * Sets a token's expiry a minute in the past directly in the table, on both its records (they always
+     * share it), as if it had run out and TTL had not yet deleted either.
+     */
+    public static void expireTokenInTable(String username) {
+        var login = store().findLogin(username).orElseThrow();
         long past = Instant.now().minusSeconds(60).getEpochSecond();
-        String key = "USERNAME#" + username;
-        dynamoDb().updateItem(update -> update.tableName(AwsEmulator.stack().tableName())
-                .key(Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key)))
-                .updateExpression("SET expiresAt = :past")
-                .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
+        for (var key : List.of(tokenItemKey(login.accountId(), login.tokenId()), loginItemKey(username))) {
+            dynamoDb().updateItem(update -> update.tableName(AwsEmulator.stack().tableName()).key(key)
+                    .updateExpression("SET expiresAt = :past")
+                    .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
+        }
+    }
+
+    /** The table key of a token's record under its account. */
+    public static Map<String, AttributeValue> tokenItemKey(String accountId, String tokenId) {
+        return Map.of("pk", AttributeValue.fromS(TokenRecord.partitionKey(accountId)),
+                "sk", AttributeValue.fromS(TokenRecord.sortKey(tokenId)));
+    }
+
+    /** The table key of a username's login record. */
+    public static Map<String, AttributeValue> loginItemKey(String username) {
+        String key = LoginRecord.key(username);
+        return Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key));
     }
 
     /** How many items the table holds under this account's partition and under the given username. */
@@ -90,11 +109,11 @@ public final class TestStack {
         String table = AwsEmulator.stack().tableName();
         int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk",
-                        AttributeValue.fromS("ACCOUNT#" + owner.id()))))
+                        AttributeValue.fromS(TokenRecord.partitionKey(owner.id())))))
                 .count();
         int logins = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk",
-                        AttributeValue.fromS("USERNAME#" + username))))
+                        AttributeValue.fromS(LoginRecord.key(username)))))
                 .count();
         return tokens + logins;
     }

@@ -151,7 +151,7 @@ class RegistryEndToEndTest {
         assertTrue(skopeo.login(host, token.username(), newSecret).succeeded(), "new secret after reset");
 
         Token expiring = create(namespace, "expiring", "PULL");
-        TestStack.expireLoginInTable(expiring.username());
+        TestStack.expireTokenInTable(expiring.username());
         assertFalse(skopeo.login(host, expiring.username(), expiring.secret()).succeeded(), "expired");
 
         assertEquals(204, act(namespace, "DELETE", "/tokens/" + token.id()).status());

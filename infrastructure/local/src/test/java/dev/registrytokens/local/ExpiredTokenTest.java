@@ -1,0 +1,177 @@
+package dev.registrytokens.local;
+
+import static dev.registrytokens.testing.RegistryFixtures.basic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.EditTokenRequest;
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.registry.RegistryLogins;
+import dev.registrytokens.testing.AwsCallCounter;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.RegistryFixtures;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * An expired token whichever of its two records TTL deletes first (real TTL deletes each item on its own,
+ * up to days late), and before it deletes either: list, get, changes, delete, name reuse and registry logins
+ * must agree in every state. The TTL sweeper deletes the records in the order each state needs. Through
+ * {@link TokenService}, whose {@link ApiException}s the handlers answer as they are (status, code).
+ */
+@ExtendWith(AwsEmulator.class)
+class ExpiredTokenTest {
+    private static TtlSweeper ttl;
+    private final TestAccount owner = TestAccount.fresh();
+    private final TokenService tokens = TestStack.tokenService();
+    private final AwsCallCounter calls = new AwsCallCounter();
+    private final RegistryLogins logins = RegistryFixtures.logins(calls, Clock.systemUTC());
+
+    /** How far TTL has got with an expired token's records. */
+    enum TtlProgress {
+        NOTHING_DELETED_YET(true, true),
+        LOGIN_RECORD_DELETED_FIRST(true, false),
+        TOKEN_RECORD_DELETED_FIRST(false, true),
+        BOTH_DELETED(false, false);
+
+        final boolean tokenRecordLeft;
+        final boolean loginRecordLeft;
+
+        TtlProgress(boolean tokenRecordLeft, boolean loginRecordLeft) {
+            this.tokenRecordLeft = tokenRecordLeft;
+            this.loginRecordLeft = loginRecordLeft;
+        }
+    }
+
+    @BeforeAll
+    static void sweeper() {
+        ttl = TtlSweeper.forTable(TestStack.dynamoDb(), AwsEmulator.stack().tableName(), Duration.ZERO);
+    }
+
+    @AfterAll
+    static void stopSweeper() {
+        ttl.close();
+    }
+
+    /** A token that expired a minute ago, with TTL as far as {@code progress} says. */
+    private TokenView expiredToken(String name, TtlProgress progress) {
+        TokenView token = TestStack.createToken(owner, name, Permission.PULL, 30);
+        TestStack.expireTokenInTable(token.username());
+        if (!progress.tokenRecordLeft) {
+            assertTrue(ttl.expireNow(TestStack.tokenItemKey(owner.id(), token.id())));
+        }
+        if (!progress.loginRecordLeft) {
+            assertTrue(ttl.expireNow(TestStack.loginItemKey(token.username())));
+        }
+        return token;
+    }
+
+    /** "ok", or the status and code of the API error the call ended with. */
+    private static String outcome(Runnable call) {
+        try {
+            call.run();
+            return "ok";
+        } catch (ApiException e) {
+            return e.status() + " " + e.code();
+        }
+    }
+
+    /** Each listed token's id, marked when it is expired. */
+    private List<String> listed() {
+        return tokens.list(owner.account(), TokenService.MAX_PAGE_SIZE, null).items().stream()
+                .map(token -> token.id() + (token.expired() ? " expired" : "")).toList();
+    }
+
+    /** The outcomes of an edit, a reset, an enable and a disable of the token. */
+    private List<String> changes(String tokenId) {
+        var account = owner.account();
+        return List.of(
+                outcome(() -> tokens.edit(account, tokenId, null, new EditTokenRequest(null, true, 30, false, null))),
+                outcome(() -> tokens.reset(account, tokenId, null)),
+                outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.ENABLED)),
+                outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.DISABLED)));
+    }
+
+    private String delete(String tokenId) {
+        return outcome(() -> tokens.delete(owner.account(), tokenId, null));
+    }
+
+    private String get(String tokenId) {
+        return outcome(() -> tokens.get(owner.account(), tokenId));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TtlProgress.class)
+    void getAndListShowItAsExpiredUntilItsTokenRecordIsDeleted(TtlProgress progress) {
+        TokenView token = expiredToken("shown", progress);
+        if (progress.tokenRecordLeft) {
+            assertTrue(tokens.get(owner.account(), token.id()).expired());
+            assertEquals(List.of(token.id() + " expired"), listed());
+        } else {
+            assertEquals("404 not_found", get(token.id()));
+            assertEquals(List.of(), listed());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TtlProgress.class)
+    void editResetEnableAndDisableAreRefusedAlikeAndChangeNothing(TtlProgress progress) {
+        TokenView token = expiredToken("frozen", progress);
+        String refusal = progress.tokenRecordLeft ? "409 token_expired" : "404 not_found";
+        assertEquals(List.of(refusal, refusal, refusal, refusal), changes(token.id()));
+        TestStack.store().findToken(owner.id(), token.id()).ifPresent(record -> assertEquals(1, record.version()));
+        TestStack.store().findLogin(token.username()).ifPresent(record -> assertEquals(1, record.version()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TtlProgress.class)
+    void deleteAgreesWithGetAndLeavesNoUsableRecord(TtlProgress progress) {
+        TokenView token = expiredToken("removed", progress);
+        if (progress.tokenRecordLeft) {
+            assertEquals("ok", delete(token.id()));
+            assertEquals(0, TestStack.itemsFor(owner, token.username()));
+        } else {
+            // Like get, delete no longer finds it; a login record TTL left behind is expired: refused, and overwritable.
+            assertEquals("404 not_found", delete(token.id()));
+        }
+        assertEquals("404 not_found", get(token.id()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TtlProgress.class)
+    void itsNameCanBeUsedAgainAtOnceAndTheOldTokenNeverTouchesTheNewOne(TtlProgress progress) {
+        TokenView old = expiredToken("reused", progress);
+        TokenView reused = TestStack.createToken(owner, "reused", Permission.PULL_PUSH, 30);
+        assertEquals(old.username(), reused.username());
+
+        String refusal = progress.tokenRecordLeft ? "409 token_expired" : "404 not_found";
+        assertEquals(List.of(refusal, refusal, refusal, refusal), changes(old.id()));
+        assertEquals(progress.tokenRecordLeft ? "ok" : "404 not_found", delete(old.id()));
+
+        assertEquals(List.of(reused.id()), listed());
+        var login = logins.authenticate(basic(reused.username(), reused.secret())).orElseThrow();
+        assertEquals(reused.id(), login.tokenId());
+        assertEquals(Permission.PULL_PUSH, login.permission());
+        assertEquals(1, TestStack.store().findLogin(reused.username()).orElseThrow().version());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TtlProgress.class)
+    void itsSecretNoLongerLogsInAndKmsIsNotAsked(TtlProgress progress) {
+        TokenView token = expiredToken("refused", progress);
+        assertTrue(logins.authenticate(basic(token.username(), token.secret())).isEmpty());
+        assertEquals(0, calls.count("GenerateMac"), calls::toString);
+    }
+}
