@@ -2,6 +2,7 @@ package dev.registrytokens.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -20,16 +22,21 @@ import java.util.concurrent.Executors;
  * Lambda runtime, with credentials only from a local container-credentials endpoint.
  */
 public final class LocalApi {
+    private static final Duration TTL_MAX_DELAY = Duration.ofSeconds(30);
+    private static final Duration TTL_SCAN_INTERVAL = Duration.ofSeconds(5);
     private final HttpServer issuerServer;
     private final HttpServer apiServer;
     private final LambdaRuntimes functions;
     private final ContainerCredentials credentials;
+    private final TtlSweeper ttl;
 
-    private LocalApi(HttpServer issuerServer, HttpServer apiServer, LambdaRuntimes functions, ContainerCredentials credentials) {
+    private LocalApi(HttpServer issuerServer, HttpServer apiServer, LambdaRuntimes functions, ContainerCredentials credentials,
+                     TtlSweeper ttl) {
         this.issuerServer = issuerServer;
         this.apiServer = apiServer;
         this.functions = functions;
         this.credentials = credentials;
+        this.ttl = ttl;
     }
 
     public static void main(String[] argv) throws IOException {
@@ -64,7 +71,11 @@ public final class LocalApi {
         apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         apiServer.start();
         Gateway.describe(routes).forEach(route -> System.out.println("  " + route));
-        return new LocalApi(issuerServer, apiServer, functions, credentials);
+        // The emulator never deletes expired items; DynamoDB does, each on its own, some time after expiry.
+        TtlSweeper ttl = TtlSweeper.forTable(new AwsEmulator.Stack(settings.awsEndpoint(), physicalIds).dynamoDb(),
+                physicalIds.get("TokensTable"), TTL_MAX_DELAY);
+        ttl.start(TTL_SCAN_INTERVAL);
+        return new LocalApi(issuerServer, apiServer, functions, credentials, ttl);
     }
 
     /** The physical ids Provision wrote, by logical id. */
@@ -80,6 +91,7 @@ public final class LocalApi {
 
     public void stop() {
         apiServer.stop(0);
+        ttl.close();
         functions.close();
         credentials.close();
         issuerServer.stop(0);

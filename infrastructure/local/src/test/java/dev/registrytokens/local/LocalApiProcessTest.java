@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.ProjectFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +34,38 @@ class LocalApiProcessTest {
 
     private LocalApiProcess.Answer call(String method, String path, String bearer, String body, String... headers) throws Exception {
         return api.call(method, path, bearer, body, headers);
+    }
+
+    @Test
+    void eachFunctionRunsInItsOwnLambdaRuntimeWithoutKeyVariablesAndIsPrimedBeforeItsFirstRequest() throws Exception {
+        String bearer = api.bearerFor(owner, "runtimes");
+        String id = call("POST", "/tokens", bearer, "{\"name\":\"ci\",\"permission\":\"PULL\",\"expiresInDays\":1}").body().get("id").asText();
+        assertEquals(200, call("GET", "/tokens", bearer, null).status());
+        assertEquals(200, call("GET", "/tokens/" + id, bearer, null).status());
+
+        Map<String, Long> runtimeByFunction = new java.util.HashMap<>();
+        for (ProcessHandle runtime : api.functionRuntimes()) {
+            Path taskRoot = Files.readSymbolicLink(Path.of("/proc", Long.toString(runtime.pid()), "cwd"));
+            assertEquals(ProjectFiles.root().resolve(".aws-sam/build"), taskRoot.getParent(), "runs from its sam build artefact");
+            assertTrue(runtime.info().arguments().map(List::of).orElseThrow()
+                    .contains("com.amazonaws.services.lambda.runtime.api.client.AWSLambda"), "under Lambda's runtime interface client");
+            List<String> environment = List.of(Files.readString(Path.of("/proc", Long.toString(runtime.pid()), "environ")).split("\0"));
+            assertTrue(environment.stream().noneMatch(v -> v.startsWith("AWS_ACCESS_KEY_ID=") || v.startsWith("AWS_SECRET_ACCESS_KEY=")
+                    || v.startsWith("AWS_SESSION_TOKEN=")), () -> taskRoot + " has AWS key variables");
+            assertTrue(environment.stream().anyMatch(v -> v.startsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:")));
+            assertTrue(environment.contains("AWS_LAMBDA_INITIALIZATION_TYPE=snap-start"));
+            runtimeByFunction.put(taskRoot.getFileName().toString(), runtime.pid());
+        }
+        for (String function : List.of("CreateTokenFunction", "ListTokensFunction", "GetTokenFunction")) {
+            assertTrue(runtimeByFunction.containsKey(function), () -> function + " has no runtime of its own: " + runtimeByFunction);
+            String log = api.log();
+            int primed = log.indexOf("[" + function + "] {\"snapStart\":\"beforeCheckpoint\"");
+            int restored = log.indexOf("[" + function + "] {\"snapStart\":\"afterRestore\"}");
+            int firstRequest = log.indexOf("[" + function + "] {\"requestId\":", log.indexOf("[" + function + "] {\"requestId\":\"snapstart-priming\"") + 1);
+            assertTrue(primed > 0 && primed < restored && restored < firstRequest,
+                    () -> function + ": beforeCheckpoint, then afterRestore, then its first request\n" + log);
+        }
+        assertEquals(runtimeByFunction.size(), new java.util.HashSet<>(runtimeByFunction.values()).size(), "one process per function");
     }
 
     @Test
