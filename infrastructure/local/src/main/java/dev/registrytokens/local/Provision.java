@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Creates the template's tables and keys in a running emulator and writes the functions' environment
- * (the template's Environment variables, with each !Ref resolved) as shell assignments, for the local API.
+ * Creates the template's tables and keys in a running emulator, and the registry certificate that its custom
+ * resource makes at deployment, and writes the functions' environment (the template's Environment variables,
+ * with each !Ref resolved) as shell assignments, for the local API.
  */
 public final class Provision {
     private Provision() {
@@ -36,17 +37,26 @@ public final class Provision {
     /** Every function's variables; the local API runs them in one process, so they must agree. */
     static Map<String, String> functionEnvironment(JsonNode template, TemplateValues values) {
         Map<String, String> environment = new LinkedHashMap<>();
+        template.get("Resources").properties().forEach(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                functionEnvironment(template, values, resource.getKey()).forEach((name, value) -> {
+                    String earlier = environment.putIfAbsent(name, value);
+                    if (earlier != null && !earlier.equals(value)) {
+                        throw new IllegalStateException("functions disagree on " + name + "; the local API shares one environment");
+                    }
+                });
+            }
+        });
+        return environment;
+    }
+
+    /** One function's variables, as Lambda gives them to it: the Globals', then its own. */
+    static Map<String, String> functionEnvironment(JsonNode template, TemplateValues values, String functionLogicalId) {
+        Map<String, String> environment = new LinkedHashMap<>();
         template.at("/Globals/Function/Environment/Variables").properties()
                 .forEach(variable -> environment.put(variable.getKey(), values.resolve(variable.getValue())));
-        for (JsonNode resource : template.get("Resources")) {
-            resource.at("/Properties/Environment/Variables").properties().forEach(variable -> {
-                String value = values.resolve(variable.getValue());
-                String earlier = environment.putIfAbsent(variable.getKey(), value);
-                if (earlier != null && !earlier.equals(value)) {
-                    throw new IllegalStateException("functions disagree on " + variable.getKey() + "; the local API shares one environment");
-                }
-            });
-        }
+        template.get("Resources").path(functionLogicalId).at("/Properties/Environment/Variables").properties()
+                .forEach(variable -> environment.put(variable.getKey(), values.resolve(variable.getValue())));
         return environment;
     }
 }
