@@ -1,21 +1,38 @@
 package dev.registrytokens;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.http.Json;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ProjectFiles;
 import dev.registrytokens.testing.TemplateResources;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The template and the code agree: handlers exist, every function ships from functions/, events match routes. */
+/**
+ * The template and the code agree (handlers exist, every function ships from functions/, events match routes),
+ * and the template keeps the hardening rules that can be read from it.
+ */
 class TemplateTest {
     private final JsonNode template = TemplateResources.readTemplate(ProjectFiles.template());
+    private final JsonNode resources = template.get("Resources");
 
     @Test
     void everyFunctionShipsFromFunctionsWithAnExistingHandlerClass() throws Exception {
@@ -52,6 +69,191 @@ class TemplateTest {
             assertEquals(route, event.getRouteKey(), eventFile);
             assertEquals(route, event.getRequestContext().getRouteKey(), eventFile);
         }
+    }
+
+    @Test
+    void everyFunctionHasAnEventFile() {
+        for (String function : functions().keySet()) {
+            String eventFile = kebab(function.replaceFirst("Function$", "")) + ".json";
+            assertTrue(Files.exists(ProjectFiles.event(eventFile)), "events/" + eventFile + " for " + function);
+        }
+    }
+
+    @Test
+    void onlyTheAuthorizedTokenEndpointAndTheDeployTimeCertificateIssuerMaySign() {
+        Map<String, JsonNode> signers = new TreeMap<>();
+        functions().forEach((name, function) -> {
+            if (allowedActions(function).anyMatch(action -> action.equals("kms:Sign") || action.equals("kms:*"))) {
+                signers.put(name, function);
+            }
+        });
+        assertEquals(Set.of("RegistryTokenFunction", "CertificateIssuerFunction"), signers.keySet());
+        // The token endpoint signs only behind the registry authorizer; the issuer has no route at all (CloudFormation invokes it).
+        assertEquals(List.of("RegistryBasicAuth"), authorizers(signers.get("RegistryTokenFunction")));
+        assertTrue(signers.get("CertificateIssuerFunction").at("/Properties/Events").isMissingNode());
+        for (Map.Entry<String, JsonNode> function : functions().entrySet()) {
+            if (authorizers(function.getValue()).contains("NONE")) {
+                assertTrue(allowedActions(function.getValue())
+                                .noneMatch(action -> action.startsWith("kms:") && !action.equals("kms:GetPublicKey")),
+                        function.getKey() + " is public: at most it may read the public key");
+            }
+        }
+    }
+
+    @Test
+    void registryAuthorizerAnswersWithinFiveSeconds() {
+        // API Gateway waits at most 10 s for a Lambda authorizer.
+        String authorizer = template.at("/Resources/Api/Properties/Auth/Authorizers/RegistryBasicAuth/FunctionArn/Ref").asText()
+                .replaceFirst("\\.Alias$", "");
+        JsonNode timeout = resources.path(authorizer).at("/Properties/Timeout");
+        int seconds = (timeout.isMissingNode() ? template.at("/Globals/Function/Timeout") : timeout).asInt();
+        assertTrue(seconds > 0 && seconds <= 5, authorizer + " times out after " + seconds + " s");
+    }
+
+    @Test
+    void everyTableHasDeletionProtection() {
+        resources.properties().forEach(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::DynamoDB::Table")) {
+                assertTrue(resource.getValue().at("/Properties/DeletionProtectionEnabled").asBoolean(), resource.getKey());
+            }
+        });
+    }
+
+    @Test
+    void everyFunctionHasExactlyTheEnvironmentVariablesItsHandlerReads() throws Exception {
+        Map<String, Set<String>> awsClientsReads = envReadsByMethod(Files.readString(sourceOf("dev.registrytokens.aws.AwsClients")));
+        Set<String> global = new TreeSet<>();
+        template.at("/Globals/Function/Environment/Variables").fieldNames().forEachRemaining(global::add);
+        global.remove("JAVA_TOOL_OPTIONS"); // read by every function's JVM, not by a handler
+        for (Map.Entry<String, JsonNode> function : functions().entrySet()) {
+            String handler = function.getValue().at("/Properties/Handler").asText().replaceFirst("::.*", "");
+            String source = Files.readString(sourceOf(handler));
+            Set<String> read = new TreeSet<>(literalEnvReads(source));
+            Matcher call = Pattern.compile("AwsClients\\.(\\w+)\\(").matcher(source);
+            while (call.find()) {
+                read.addAll(awsClientsReads.get(call.group(1)));
+            }
+            Set<String> given = new TreeSet<>(global);
+            function.getValue().at("/Properties/Environment/Variables").fieldNames().forEachRemaining(given::add);
+            assertEquals(read, given, function.getKey() + " (" + handler + ")");
+        }
+    }
+
+    @Test
+    void apiAccessLogsGoToALogGroupWithRetentionAndCarryTheAuthorizerError() throws Exception {
+        JsonNode settings = template.at("/Resources/Api/Properties/AccessLogSettings");
+        String logGroup = settings.at("/DestinationArn/Fn::GetAtt/0").asText();
+        assertEquals("AWS::Logs::LogGroup", resources.path(logGroup).path("Type").asText(), logGroup);
+        assertEquals("LogRetentionDays", resources.path(logGroup).at("/Properties/RetentionInDays/Ref").asText());
+        JsonNode format = Json.MAPPER.readTree(settings.path("Format").asText()); // one JSON object per request
+        for (String variable : List.of("$context.requestId", "$context.routeKey", "$context.status",
+                "$context.identity.sourceIp", "$context.authorizer.error")) {
+            assertTrue(format.valueStream().anyMatch(value -> value.asText().equals(variable)), variable);
+        }
+    }
+
+    @Test
+    void defaultAndTokenRoutesAreThrottledByParameters() {
+        JsonNode api = template.at("/Resources/Api/Properties");
+        JsonNode tokenRoute = api.path("RouteSettings").path("GET /v2/token");
+        for (JsonNode settings : List.of(api.path("DefaultRouteSettings"), tokenRoute)) {
+            for (String limit : List.of("ThrottlingRateLimit", "ThrottlingBurstLimit")) {
+                String parameter = settings.at("/" + limit + "/Ref").asText();
+                assertTrue(template.at("/Parameters").has(parameter), limit + " of " + settings);
+            }
+        }
+        assertTrue(functions().values().stream().anyMatch(function -> route(function).equals("GET /v2/token")),
+                "RouteSettings name a route that exists");
+    }
+
+    @Test
+    void jwtIssuerMustBeAnHttpsUrl() {
+        JsonNode issuer = template.at("/Parameters/JwtIssuer");
+        Pattern pattern = Pattern.compile(issuer.path("AllowedPattern").asText());
+        assertTrue(pattern.matcher("https://idp.example.com/").matches());
+        assertFalse(pattern.matcher("http://idp.example.com/").matches());
+        assertFalse(pattern.matcher("idp.example.com").matches());
+        assertFalse(issuer.path("ConstraintDescription").asText().isBlank());
+    }
+
+    private Map<String, JsonNode> functions() {
+        Map<String, JsonNode> functions = new TreeMap<>();
+        resources.properties().forEach(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                functions.put(resource.getKey(), resource.getValue());
+            }
+        });
+        return functions;
+    }
+
+    private static Stream<String> allowedActions(JsonNode function) {
+        return function.at("/Properties/Policies").valueStream()
+                .flatMap(policy -> policy.path("Statement").valueStream())
+                .filter(statement -> statement.path("Effect").asText().equals("Allow"))
+                .flatMap(statement -> statement.path("Action").isArray()
+                        ? statement.path("Action").valueStream() : Stream.of(statement.path("Action")))
+                .map(JsonNode::asText);
+    }
+
+    /** The authorizer of each HttpApi event of the function: its own, else the API's default. */
+    private List<String> authorizers(JsonNode function) {
+        String fallback = template.at("/Resources/Api/Properties/Auth/DefaultAuthorizer").asText("NONE");
+        return function.at("/Properties/Events").valueStream()
+                .filter(event -> event.path("Type").asText().equals("HttpApi"))
+                .map(event -> event.at("/Properties/Auth/Authorizer").asText(fallback))
+                .toList();
+    }
+
+    private static String route(JsonNode function) {
+        JsonNode api = function.at("/Properties/Events/Api/Properties");
+        return api.path("Method").asText() + " " + api.path("Path").asText();
+    }
+
+    private static Path sourceOf(String className) {
+        return ProjectFiles.root().resolve("functions/src/main/java").resolve(className.replace('.', '/') + ".java");
+    }
+
+    /** Variables read by name; AWS_* ones are Lambda's own (region, credentials), not the template's. */
+    private static Set<String> literalEnvReads(String source) {
+        Set<String> names = new TreeSet<>();
+        Matcher read = Pattern.compile("(?:requiredEnv|getenv)\\(\"([A-Z0-9_]+)\"\\)").matcher(source);
+        while (read.find()) {
+            if (!read.group(1).startsWith("AWS_")) {
+                names.add(read.group(1));
+            }
+        }
+        return names;
+    }
+
+    /** For each static method of AwsClients, the variables it reads itself or through the class's other methods. */
+    private static Map<String, Set<String>> envReadsByMethod(String source) {
+        Matcher declaration = Pattern.compile("static [\\w<>]+ (\\w+)\\(").matcher(source);
+        Map<String, String> bodies = new LinkedHashMap<>();
+        String name = null;
+        int start = 0;
+        while (declaration.find()) {
+            if (name != null) {
+                bodies.put(name, source.substring(start, declaration.start()));
+            }
+            name = declaration.group(1);
+            start = declaration.end();
+        }
+        bodies.put(name, source.substring(start));
+        Map<String, Set<String>> reads = new HashMap<>();
+        bodies.keySet().forEach(method -> reads.put(method, envReadsOf(method, bodies, new HashSet<>())));
+        return reads;
+    }
+
+    private static Set<String> envReadsOf(String method, Map<String, String> bodies, Set<String> visited) {
+        Set<String> names = new TreeSet<>(literalEnvReads(bodies.get(method)));
+        visited.add(method);
+        Matcher call = Pattern.compile("\\b(\\w+)\\(").matcher(bodies.get(method));
+        while (call.find()) {
+            if (bodies.containsKey(call.group(1)) && !visited.contains(call.group(1))) {
+                names.addAll(envReadsOf(call.group(1), bodies, visited));
+            }
+        }
+        return names;
     }
 
     private static String kebab(String camel) {

@@ -3,6 +3,7 @@ package dev.registrytokens.aws;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
 import java.time.Clock;
@@ -79,7 +80,7 @@ public final class AwsClients {
                 .build();
     }
 
-    /** The token service over the table and MAC key the template hands every function. */
+    /** The token service over the table and MAC key the template hands every token function. */
     public static TokenService tokenService() {
         return new TokenService(
                 new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
@@ -99,6 +100,11 @@ public final class AwsClients {
 
     public static RegistrySigningKey registrySigningKey() {
         return new RegistrySigningKey(kms(), requiredEnv("SIGNING_KEY_ID"));
+    }
+
+    /** The stored certificate of the signing key, in the token table. */
+    public static CertificateStore certificateStore() {
+        return new CertificateStore(dynamoDb(), requiredEnv("TABLE_NAME"));
     }
 
     public static String requiredEnv(String name) {

@@ -2,25 +2,29 @@ package dev.registrytokens.certs;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.ApiException;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
-import dev.registrytokens.registry.RegistrySigningKey;
+import dev.registrytokens.registry.CertificateStore;
 
-/** {@code GET /certs.pem}: a certificate for the signing key, for a registry's auth.token.rootcertbundle. */
+/**
+ * {@code GET /certs.pem}: the signing key's certificate, for a registry's auth.token.rootcertbundle. Anyone may
+ * call it, so it only reads what the deployment stored and cannot make the key sign anything.
+ */
 public class CertificateHandler extends ApiHandler {
-    private final RegistrySigningKey signingKey;
+    private final CertificateStore certificates;
 
     public CertificateHandler() {
-        this(AwsClients.registrySigningKey());
+        this(AwsClients.certificateStore());
     }
 
-    CertificateHandler(RegistrySigningKey signingKey) {
-        this.signingKey = signingKey;
+    CertificateHandler(CertificateStore certificates) {
+        this.certificates = certificates;
     }
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        return ApiResponses.document("application/x-pem-file", signingKey.certificatePem());
+        return ApiResponses.document("application/x-pem-file", certificates.find().orElseThrow(ApiException::certificateNotIssued));
     }
 }

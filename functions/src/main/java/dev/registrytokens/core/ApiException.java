@@ -37,6 +37,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, "service_unavailable", what + " is unavailable; nothing was changed. Retry later.", null);
     }
 
+    /** GET /certs.pem before the deployment's certificate issuer has stored the certificate. */
+    public static ApiException certificateNotIssued() {
+        return new ApiException(503, "service_unavailable",
+                "The registry certificate has not been issued yet (the stack's deployment issues it). Retry later.", null);
+    }
+
     public int status() {
         return status;
     }

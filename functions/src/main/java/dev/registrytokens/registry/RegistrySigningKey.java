@@ -32,7 +32,6 @@ public final class RegistrySigningKey {
     private final String keyId;
     private volatile byte[] publicKeyDer;
     private volatile String libtrustKeyId;
-    private volatile String certificatePem;
 
     public RegistrySigningKey(KmsClient kms, String keyId) {
         this.kms = kms;
@@ -112,15 +111,10 @@ public final class RegistrySigningKey {
 
     /**
      * A self-signed X.509 certificate (signed by this KMS key) carrying the public key: what distribution's
-     * {@code auth.token.rootcertbundle} wants. Made once per execution environment.
+     * {@code auth.token.rootcertbundle} wants. Made at deployment (a KMS Sign each time), then served as stored.
      */
     public String certificatePem() {
-        String pem = certificatePem;
-        if (pem == null) {
-            pem = toPem(selfSignedCertificate(Instant.now().truncatedTo(ChronoUnit.DAYS)));
-            certificatePem = pem;
-        }
-        return pem;
+        return toPem(selfSignedCertificate(Instant.now().truncatedTo(ChronoUnit.DAYS)));
     }
 
     private byte[] selfSignedCertificate(Instant notBefore) {

@@ -1,6 +1,7 @@
 package dev.registrytokens.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.certificateissuer.CertificateIssuerHandler;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
  * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
- * what is deployed. Answers each resource's physical id by logical id, as {@code !Ref} would.
+ * what is deployed. Answers each resource's physical id by logical id, as {@code !Ref} would. Then plays
+ * CloudFormation's part for the registry certificate: runs its custom resource's Create in-process.
  */
 public final class TemplateResources {
     private TemplateResources() {
@@ -41,10 +43,30 @@ public final class TemplateResources {
                 }
             }
         }
+        for (JsonNode resource : template.get("Resources")) {
+            if (resource.path("Type").asText().equals("Custom::RegistryCertificate")) {
+                CertificateIssuerHandler.issue(kms, dynamoDb, resolveRefs(resource.path("Properties"), physicalIds));
+            }
+        }
         return physicalIds;
     }
 
-    private static String createTable(DynamoDbClient dynamoDb, String tableName, JsonNode properties) {
+    /** A custom resource's properties as CloudFormation hands them over: each {@code !Ref} to a created resource resolved. */
+    private static Map<String, Object> resolveRefs(JsonNode properties, Map<String, String> physicalIds) {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        properties.properties().forEach(property -> {
+            JsonNode value = property.getValue();
+            if (value.isValueNode()) {
+                resolved.put(property.getKey(), value.asText());
+            } else if (value.has("Ref") && physicalIds.containsKey(value.get("Ref").asText())) {
+                resolved.put(property.getKey(), physicalIds.get(value.get("Ref").asText()));
+            }
+        });
+        return resolved;
+    }
+
+    /** A table as the template declares it ({@code properties}), under the given name; answers the name. */
+    public static String createTable(DynamoDbClient dynamoDb, String tableName, JsonNode properties) {
         try {
             dynamoDb.createTable(request -> request
                     .tableName(tableName)

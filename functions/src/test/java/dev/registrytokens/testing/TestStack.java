@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,17 +51,27 @@ public final class TestStack {
         return new SecretMacs(kms(), AwsEmulator.stack().macKeyId());
     }
 
+    /** MACs through {@link #unreachableKms()}. */
+    public static SecretMacs unreachableKmsMacs() {
+        return new SecretMacs(unreachableKms(), AwsEmulator.stack().macKeyId());
+    }
+
     /**
-     * MACs through a KMS endpoint where nothing listens (a free port): KMS unreachable, as in an outage. One
+     * A KMS client for an endpoint where nothing listens (a free port): KMS unreachable, as in an outage. One
      * attempt with a short connect timeout, so the fault shows at once.
      */
-    public static SecretMacs unreachableKmsMacs() {
+    public static KmsClient unreachableKms() {
         URI closedPort = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
-        KmsClient unreachable = KmsClient.builder().endpointOverride(closedPort).region(AwsEmulator.REGION)
+        return KmsClient.builder().endpointOverride(closedPort).region(AwsEmulator.REGION)
                 .credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing"))
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).build())
                 .overrideConfiguration(config -> config.retryStrategy(b -> b.maxAttempts(1))).build();
-        return new SecretMacs(unreachable, AwsEmulator.stack().macKeyId());
+    }
+
+    /** A new table shaped as the template's token table, holding nothing (no certificate either). */
+    public static String emptyTable() {
+        return TemplateResources.createTable(dynamoDb(), "test-empty-" + UUID.randomUUID(),
+                TemplateResources.readTemplate(ProjectFiles.template()).at("/Resources/TokensTable/Properties"));
     }
 
     public static TokenService tokenService() {

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Creates the template's tables and keys in a running emulator and writes their physical ids by logical id
- * (a properties file), from which the local API resolves each function's {@code !Ref} variables.
+ * Creates the template's tables and keys in a running emulator (and the registry certificate that its custom
+ * resource makes at deployment) and writes their physical ids by logical id (a properties file), from which the
+ * local API resolves each function's {@code !Ref} variables.
  */
 public final class Provision {
     private Provision() {
