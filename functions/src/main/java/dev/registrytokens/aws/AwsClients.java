@@ -80,12 +80,15 @@ public final class AwsClients {
                 .build();
     }
 
-    /** The token service over the table and MAC key the template hands every token function. */
+    /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */
     public static TokenService tokenService() {
-        return new TokenService(
-                new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
-                new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
+        return new TokenService(new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")), new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC());
+    }
+
+    /** The token service of the functions that never make secrets: the table only, no KMS client. */
+    public static TokenService tokenServiceWithoutSecrets() {
+        return new TokenService(new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
     }
 
     /** Registry logins over the same table and MAC key, throttled as the template configures. */

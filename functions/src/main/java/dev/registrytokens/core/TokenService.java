@@ -19,6 +19,7 @@ public final class TokenService {
     private static final int MAX_CHANGE_ATTEMPTS = 3;
 
     private final TokenStore store;
+    /** Null in the functions that never make secrets (create and reset do): their role may not use the key. */
     private final SecretMacs macs;
     private final Clock clock;
 

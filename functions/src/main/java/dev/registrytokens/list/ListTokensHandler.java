@@ -14,7 +14,7 @@ public class ListTokensHandler extends TokenApiHandler {
     static final int DEFAULT_LIMIT = 50;
 
     public ListTokensHandler() {
-        super(AwsClients.tokenService());
+        super(AwsClients.tokenServiceWithoutSecrets());
     }
 
     ListTokensHandler(TokenService tokens) {
