@@ -23,12 +23,15 @@ import java.util.UUID;
  * artefact with its own event, and of a baseline function in the same run. For each: process start to init done
  * (the runtime's first request for work) and to the first response; "hooks → first response" runs from the
  * runtime's restore call (its SnapStart beforeCheckpoint priming done) to the first response: afterRestore plus the
- * first invocation, the local stand-in for a SnapStart restore. Medians over the runs.
+ * first invocation, the local stand-in for a SnapStart restore. Each function also runs once per round as an
+ * on-demand function (no hooks: its first request pays for what priming would have loaded), for comparison.
+ * Medians over the runs.
  */
 public final class ColdStartBenchmark {
     private static final List<String> FUNCTIONS = List.of("RegistryAuthorizerFunction", "RegistryTokenFunction",
             "CreateTokenFunction", "ListTokensFunction", "GetTokenFunction");
     private static final String BASELINE = "BaselineFunction";
+    private static final String ON_DEMAND = " (on-demand)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ColdStartBenchmark() {
@@ -59,8 +62,13 @@ public final class ColdStartBenchmark {
                 // Interleaved, so that the machine's state drifts over every function alike.
                 results.computeIfAbsent(BASELINE, k -> new ArrayList<>()).add(coldStart(baseline, baselineRuntime, "{}".getBytes()));
                 for (String function : FUNCTIONS) {
-                    byte[] event = eventFor(function, events.resolve(LocalInvoke.eventFileOf(function)));
-                    results.computeIfAbsent(function, k -> new ArrayList<>()).add(coldStart(functions.get(function), runtime, event));
+                    LambdaFunctionSpec spec = functions.get(function);
+                    LambdaFunctionSpec onDemand = new LambdaFunctionSpec(spec.logicalId(), spec.handler(), spec.memorySize(),
+                            spec.timeout(), false, spec.environment());
+                    results.computeIfAbsent(function, k -> new ArrayList<>())
+                            .add(coldStart(spec, runtime, eventFor(function, events.resolve(LocalInvoke.eventFileOf(function)))));
+                    results.computeIfAbsent(function + ON_DEMAND, k -> new ArrayList<>())
+                            .add(coldStart(onDemand, runtime, eventFor(function, events.resolve(LocalInvoke.eventFileOf(function)))));
                 }
             }
         }
@@ -106,13 +114,13 @@ public final class ColdStartBenchmark {
     private static void print(Map<String, List<LocalLambda.ColdStart>> results, int runs) {
         double baseline = median(results.get(BASELINE), c -> c.answered() - c.started());
         System.out.printf("cold starts, fresh runtime per run, median of %d (ms):%n", runs);
-        System.out.printf("%-28s %10s %15s %22s %12s%n", "function", "init done", "first response", "hooks -> first response", "vs baseline");
+        System.out.printf("%-40s %10s %15s %24s %12s%n", "function", "init done", "first response", "hooks -> first response", "vs baseline");
         results.forEach((function, starts) -> {
             double init = median(starts, c -> c.initDone() - c.started());
             double response = median(starts, c -> c.answered() - c.started());
             String hooks = starts.getFirst().restoreRequested() == 0 ? "-"
                     : String.format("%.0f", median(starts, c -> c.answered() - c.restoreRequested()));
-            System.out.printf("%-28s %10.0f %15.0f %22s %11.2fx%n", function, init, response, hooks, response / baseline);
+            System.out.printf("%-40s %10.0f %15.0f %24s %11.2fx%n", function, init, response, hooks, response / baseline);
         });
     }
 
