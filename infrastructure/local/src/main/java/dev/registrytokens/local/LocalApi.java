@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 /**
  * The local stand-in for {@code sam local start-api} (which needs Docker): the dev issuer on one port, and the
  * template's HTTP API on another, each route served by its function's {@code sam build} artefact in a local
- * Lambda runtime, with credentials only from a local container-credentials endpoint.
+ * Lambda runtime, with credentials only from a local container-credentials endpoint; and a TTL sweeper, since the
+ * emulator has no TTL.
  */
 public final class LocalApi {
     private static final Duration TTL_MAX_DELAY = Duration.ofSeconds(30);
