@@ -1,8 +1,12 @@
 package dev.registrytokens.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.Map;
  * response JSON on stdout and the function's logs on stderr.
  */
 public final class LocalInvoke {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private LocalInvoke() {
     }
 
@@ -34,12 +39,35 @@ public final class LocalInvoke {
             System.err.println("template.yaml has no function " + function + "; it has " + String.join(", ", functions.keySet()));
             System.exit(2);
         }
+        HttpServer cloudFormation = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cloudFormation.createContext("/", exchange -> {
+            try (exchange) {
+                System.err.println("CloudFormation received: " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        cloudFormation.start();
         try (ContainerCredentials credentials = ContainerCredentials.start();
              LocalLambda lambda = new LocalLambda(functions.get(function),
                      LocalRuntimeArgs.runtime(args, template).runtime(credentials, System.err))) {
-            byte[] response = lambda.invoke(Files.readAllBytes(event)).response();
+            byte[] response = lambda.invoke(answeringTo(Files.readAllBytes(event), cloudFormation)).response();
             System.out.println(new String(response, StandardCharsets.UTF_8));
+        } finally {
+            cloudFormation.stop(0);
         }
+    }
+
+    /**
+     * A custom resource event answers to its pre-signed ResponseURL: locally that is a server here, which prints what
+     * CloudFormation would receive. Other events go as they are.
+     */
+    private static byte[] answeringTo(byte[] event, HttpServer cloudFormation) throws IOException {
+        JsonNode tree = JSON.readTree(event);
+        if (!tree.has("ResponseURL")) {
+            return event;
+        }
+        ((ObjectNode) tree).put("ResponseURL", "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response");
+        return JSON.writeValueAsBytes(tree);
     }
 
     /** The function's event in events/: its logical id without "Function", in kebab case. */
