@@ -42,8 +42,9 @@ public final class SnapStart implements Resource {
         } catch (RuntimeException e) {
             // Priming only saves time: a failure here must not fail the function's init.
             failure = e.getClass().getSimpleName();
+        } finally {
+            AwsClients.forgetCredentials();
         }
-        AwsClients.forgetCredentials();
         System.out.println("{\"snapStart\":\"beforeCheckpoint\",\"primedMs\":" + (System.nanoTime() - started) / 1_000_000
                 + ",\"failure\":" + (failure == null ? "null" : "\"" + failure + "\"") + "}");
     }

@@ -54,47 +54,79 @@ final class LocalLambda implements AutoCloseable {
 
     /** Invokes the function with an event (JSON) and answers its response (JSON), as Lambda's Invoke API does. */
     Invocation invoke(byte[] event) {
-        Environment environment = idle.poll();
-        if (environment == null) {
-            environment = startOrWait();
-        }
+        Environment environment = idleOrNew();
         try {
             return environment.invoke(event);
         } finally {
             if (environment.process.isAlive()) {
                 idle.add(environment);
             } else {
+                retire(environment);
+            }
+        }
+    }
+
+    /** An idle live environment, else a new one while there is room, else the next one to come free. */
+    private Environment idleOrNew() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(function.timeout() + 30L);
+        try {
+            while (System.nanoTime() < deadline) {
+                Environment free = idle.poll();
+                if (free != null && !free.process.isAlive()) {
+                    retire(free);
+                    continue;
+                }
+                if (free != null) {
+                    return free;
+                }
+                int number;
                 synchronized (all) {
-                    all.remove(environment);
+                    number = all.size() < runtime.maxEnvironments() ? all.size() + 1 : 0;
+                    if (number > 0) {
+                        all.add(null); // the slot, held while the process starts outside the lock
+                    }
+                }
+                if (number > 0) {
+                    return startIn(number);
+                }
+                free = idle.poll(100, TimeUnit.MILLISECONDS);
+                if (free != null) {
+                    idle.add(free);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException(function.logicalId() + ": every execution environment stayed busy");
+    }
+
+    private Environment startIn(int number) {
+        Environment started = null;
+        try {
+            started = new Environment(number);
+            return started;
+        } finally {
+            synchronized (all) {
+                all.remove(null);
+                if (started != null) {
+                    all.add(started);
                 }
             }
         }
     }
 
-    private Environment startOrWait() {
+    private void retire(Environment environment) {
+        environment.close();
         synchronized (all) {
-            if (all.size() < runtime.maxEnvironments()) {
-                Environment started = new Environment(all.size() + 1);
-                all.add(started);
-                return started;
-            }
-        }
-        try {
-            Environment free = idle.poll(function.timeout() + 30L, TimeUnit.SECONDS);
-            if (free == null) {
-                throw new IllegalStateException(function.logicalId() + ": every execution environment stayed busy");
-            }
-            return free;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            all.remove(environment);
         }
     }
 
     @Override
     public void close() {
         synchronized (all) {
-            all.forEach(Environment::close);
+            all.stream().filter(java.util.Objects::nonNull).forEach(Environment::close);
             all.clear();
         }
         idle.clear();
@@ -109,10 +141,14 @@ final class LocalLambda implements AutoCloseable {
         private boolean invoked;
 
         Environment(int number) {
+            int runtimeApiPort = LocalPorts.free();
+            int invokePort = LocalPorts.free();
             try {
-                int runtimeApiPort = LocalPorts.free();
-                int invokePort = LocalPorts.free();
                 bridge = RuntimeApiBridge.start("127.0.0.1:" + runtimeApiPort);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
                 ProcessBuilder builder = new ProcessBuilder(runtime.emulator().toString(),
                         "--log-level", "error",
                         "--runtime-api-address", "127.0.0.1:" + runtimeApiPort,
@@ -125,9 +161,15 @@ final class LocalLambda implements AutoCloseable {
                 process = builder.start();
                 pumpLogs(process, "[" + function.logicalId() + (number > 1 ? "#" + number : "") + "] ");
                 invocations = URI.create("http://127.0.0.1:" + invokePort + "/2015-03-31/functions/function/invocations");
-                LocalPorts.awaitListening(invokePort, process, Duration.ofSeconds(10));
             } catch (IOException e) {
+                bridge.close();
                 throw new UncheckedIOException(e);
+            }
+            try {
+                LocalPorts.awaitListening(invokePort, process, Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
         }
 
@@ -192,6 +234,14 @@ final class LocalLambda implements AutoCloseable {
         public void close() {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             bridge.close();
         }
     }

@@ -108,6 +108,7 @@ final class RuntimeApiBridge implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        client.close();
+        client.shutdownNow(); // a forwarded long poll for the next invocation would otherwise hold the close
+
     }
 }
