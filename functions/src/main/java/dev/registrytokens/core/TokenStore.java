@@ -101,11 +101,7 @@ public final class TokenStore {
             request.addDeleteItem(logins, TransactDeleteItemEnhancedRequest.builder().key(loginKey)
                     .conditionExpression(atVersion(expectedVersion).and(ownedBy(token.id()))).build());
         } else {
-            request.addConditionCheck(logins, ConditionCheck.builder().key(loginKey).conditionExpression(Expression.builder()
-                    .expression("attribute_not_exists(pk) OR #tokenId <> :tokenId")
-                    .putExpressionName("#tokenId", "tokenId")
-                    .putExpressionValue(":tokenId", AttributeValue.fromS(token.id()))
-                    .build()).build());
+            request.addConditionCheck(logins, ConditionCheck.builder().key(loginKey).conditionExpression(notOwnedBy(token.id())).build());
         }
         transact(request.build());
     }
@@ -216,35 +212,32 @@ public final class TokenStore {
     }
 
     private static Expression atVersion(long expectedVersion) {
-        return Expression.builder()
-                .expression("#version = :expectedVersion")
-                .putExpressionName("#version", "version")
-                .putExpressionValue(":expectedVersion", AttributeValue.fromN(Long.toString(expectedVersion)))
-                .build();
+        return condition("#version = :version", "version", AttributeValue.fromN(Long.toString(expectedVersion)));
     }
 
     /** Absent, or expired: TTL deletes expired items only eventually, so an expired one counts as gone. */
     private static Expression absentOrExpired(Instant now) {
-        return Expression.builder()
-                .expression("attribute_not_exists(pk) OR #expiresAt <= :now")
-                .putExpressionName("#expiresAt", "expiresAt")
-                .putExpressionValue(":now", epochSeconds(now))
-                .build();
+        return condition("attribute_not_exists(pk) OR #expiresAt <= :expiresAt", "expiresAt", epochSeconds(now));
     }
 
     private static Expression unexpired(Instant now) {
-        return Expression.builder()
-                .expression("attribute_not_exists(#expiresAt) OR #expiresAt > :now")
-                .putExpressionName("#expiresAt", "expiresAt")
-                .putExpressionValue(":now", epochSeconds(now))
-                .build();
+        return condition("attribute_not_exists(#expiresAt) OR #expiresAt > :expiresAt", "expiresAt", epochSeconds(now));
     }
 
     private static Expression ownedBy(String tokenId) {
+        return condition("#tokenId = :tokenId", "tokenId", AttributeValue.fromS(tokenId));
+    }
+
+    private static Expression notOwnedBy(String tokenId) {
+        return condition("attribute_not_exists(pk) OR #tokenId <> :tokenId", "tokenId", AttributeValue.fromS(tokenId));
+    }
+
+    /** A condition on one attribute, written with {@code #attribute} for its name and {@code :attribute} for the value. */
+    private static Expression condition(String expression, String attribute, AttributeValue value) {
         return Expression.builder()
-                .expression("#tokenId = :tokenId")
-                .putExpressionName("#tokenId", "tokenId")
-                .putExpressionValue(":tokenId", AttributeValue.fromS(tokenId))
+                .expression(expression)
+                .putExpressionName("#" + attribute, attribute)
+                .putExpressionValue(":" + attribute, value)
                 .build();
     }
 
