@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The few DER encodings (and one decoding) that certificates and ECDSA signatures need. */
+/** The few DER encodings that certificates need. */
 final class Der {
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -52,6 +52,10 @@ final class Der {
         return tagged(0x17, UTC_TIME.format(instant).getBytes(StandardCharsets.US_ASCII));
     }
 
+    static byte[] bool(boolean value) {
+        return tagged(0x01, new byte[] {(byte) (value ? 0xff : 0x00)});
+    }
+
     static byte[] bitString(byte[] bytes) {
         byte[] content = new byte[bytes.length + 1];
         System.arraycopy(bytes, 0, content, 1, bytes.length);
@@ -81,68 +85,5 @@ final class Der {
             out.writeBytes(part);
         }
         return out.toByteArray();
-    }
-
-    /**
-     * An ECDSA signature as JWS wants it (raw R||S, each left-padded to {@code size} bytes) from the DER
-     * {@code SEQUENCE {INTEGER r, INTEGER s}} that KMS returns. DER integers are minimal and signed, so they
-     * may be shorter than {@code size} or carry one leading zero.
-     */
-    static byte[] ecdsaDerToRaw(byte[] der, int size) {
-        int[] position = {0};
-        expect(der, position, 0x30);
-        int sequenceLength = readLength(der, position);
-        if (position[0] + sequenceLength != der.length) {
-            throw new IllegalArgumentException("ECDSA signature: trailing or missing bytes");
-        }
-        byte[] raw = new byte[2 * size];
-        for (int part = 0; part < 2; part++) {
-            expect(der, position, 0x02);
-            int length = readLength(der, position);
-            int start = position[0];
-            int end = start + length;
-            if (length == 0 || end > der.length) {
-                throw new IllegalArgumentException("ECDSA signature: bad integer");
-            }
-            while (start < end - 1 && der[start] == 0) {
-                start++;
-            }
-            int significant = end - start;
-            if (significant > size) {
-                throw new IllegalArgumentException("ECDSA signature: integer longer than " + size + " bytes");
-            }
-            System.arraycopy(der, start, raw, part * size + (size - significant), significant);
-            position[0] = end;
-        }
-        if (position[0] != der.length) {
-            throw new IllegalArgumentException("ECDSA signature: trailing bytes");
-        }
-        return raw;
-    }
-
-    private static void expect(byte[] der, int[] position, int tag) {
-        if (position[0] >= der.length || (der[position[0]] & 0xff) != tag) {
-            throw new IllegalArgumentException("ECDSA signature: expected tag " + tag);
-        }
-        position[0]++;
-    }
-
-    private static int readLength(byte[] der, int[] position) {
-        if (position[0] >= der.length) {
-            throw new IllegalArgumentException("ECDSA signature: truncated");
-        }
-        int first = der[position[0]++] & 0xff;
-        if (first < 0x80) {
-            return first;
-        }
-        int bytes = first & 0x7f;
-        if (bytes == 0 || bytes > 2 || position[0] + bytes > der.length) {
-            throw new IllegalArgumentException("ECDSA signature: bad length");
-        }
-        int length = 0;
-        for (int i = 0; i < bytes; i++) {
-            length = (length << 8) | (der[position[0]++] & 0xff);
-        }
-        return length;
     }
 }

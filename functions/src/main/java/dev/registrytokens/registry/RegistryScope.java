@@ -19,6 +19,8 @@ public record RegistryScope(String type, String name, Set<String> actions) {
     private static final Pattern REPOSITORY_NAME =
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
     private static final int MAX_NAME_LENGTH = 255;
+    /** Scopes one token request may ask for: a push and a cross-repository mount need three. */
+    public static final int MAX_SCOPES = 50;
 
     public static Optional<RegistryScope> parse(String scope) {
         int first = scope.indexOf(':');
@@ -41,8 +43,9 @@ public record RegistryScope(String type, String name, Set<String> actions) {
 
     /**
      * What to grant for these requested scopes: per repository, the requested actions that the permission
-     * allows, and only inside the namespace. Anything else is listed with no actions (a partial grant is
-     * not an error in the protocol). Malformed scopes are left out; repeats of one repository are merged.
+     * allows, and only inside the namespace. A scope granted nothing is left out (a partial grant is not an error
+     * in the protocol), so a malformed or foreign name is never copied into a JWT; repeats of one repository are
+     * merged.
      */
     public static List<Access> grant(List<String> requested, String namespace, List<String> allowedActions) {
         Map<String, Set<String>> requestedByRepository = new LinkedHashMap<>();
@@ -56,7 +59,9 @@ public record RegistryScope(String type, String name, Set<String> actions) {
             boolean inNamespace = name.length() <= MAX_NAME_LENGTH && name.startsWith(namespace + "/")
                     && REPOSITORY_NAME.matcher(name).matches();
             List<String> allowed = inNamespace ? allowedActions.stream().filter(actions::contains).toList() : List.of();
-            granted.add(new Access("repository", name, allowed));
+            if (!allowed.isEmpty()) {
+                granted.add(new Access("repository", name, allowed));
+            }
         });
         return granted;
     }

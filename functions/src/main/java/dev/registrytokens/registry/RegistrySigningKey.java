@@ -2,6 +2,7 @@ package dev.registrytokens.registry;
 
 import dev.registrytokens.core.ApiException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -22,25 +24,25 @@ import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
 /**
- * The KMS key (ECC_NIST_P256) that signs registry JWTs. Its private half never leaves KMS; its public half
- * is fetched once per execution environment and published as a JWKS and as an X.509 certificate.
+ * The KMS key (ECC_NIST_P256) at the root of registry trust: a certificate authority whose private half never
+ * leaves KMS. Its self-signed CA certificate is the registries' {@code rootcertbundle}; it signs short-lived leaf
+ * certificates for the keys that execution environments make in memory and sign registry JWTs with. Its public
+ * half is fetched once per execution environment.
  */
 public final class RegistrySigningKey {
     private static final int P256_COORDINATE_BYTES = 32;
+    private static final byte[] ECDSA_WITH_SHA256 = Der.sequence(Der.objectId(1, 2, 840, 10045, 4, 3, 2));
+    private static final byte[] BASIC_CONSTRAINTS = Der.objectId(2, 5, 29, 19);
+    private static final byte[] KEY_USAGE = Der.objectId(2, 5, 29, 15);
+    private static final byte[] CRITICAL = Der.bool(true);
 
     private final KmsClient kms;
     private final String keyId;
     private volatile byte[] publicKeyDer;
-    private volatile String libtrustKeyId;
 
     public RegistrySigningKey(KmsClient kms, String keyId) {
         this.kms = kms;
         this.keyId = keyId;
-    }
-
-    /** ES256 over the message, as raw R||S (64 bytes): JWS cannot use the DER form KMS returns. */
-    public byte[] sign(byte[] message) {
-        return Der.ecdsaDerToRaw(signDer(message), P256_COORDINATE_BYTES);
     }
 
     /** ECDSA_SHA_256 by KMS, in the DER form KMS returns (what X.509 certificates carry). */
@@ -69,33 +71,17 @@ public final class RegistrySigningKey {
     }
 
     /**
-     * The key id distribution expects in the JWT header: libtrust's, i.e. SHA-256 of the DER public key,
-     * first 240 bits, base32 without padding, in 12 groups of 4 joined by ':'. Computed once: every
-     * registry token carries it.
+     * The key's RFC 7638 JWK thumbprint (base64url SHA-256 of its canonical JWK): how distribution 3 and JOSE
+     * libraries identify a key.
      */
-    public String libtrustKeyId() {
-        String id = libtrustKeyId;
-        if (id == null) {
-            id = computeLibtrustKeyId();
-            libtrustKeyId = id;
-        }
-        return id;
+    public String thumbprint() {
+        ECPublicKey key = ecPublicKey();
+        String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + base64Url(unsignedFixed(key.getW().getAffineX()))
+                + "\",\"y\":\"" + base64Url(unsignedFixed(key.getW().getAffineY())) + "\"}";
+        return base64Url(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private String computeLibtrustKeyId() {
-        byte[] digest = sha256(publicKeyDer());
-        String base32 = base32(Arrays.copyOf(digest, 30));
-        StringBuilder id = new StringBuilder();
-        for (int i = 0; i < base32.length(); i += 4) {
-            if (i > 0) {
-                id.append(':');
-            }
-            id.append(base32, i, i + 4);
-        }
-        return id.toString();
-    }
-
-    /** The public key as a JSON Web Key Set. */
+    /** The CA's public key as a JSON Web Key Set: the trust anchor that every JWT's {@code x5c} chain ends at. */
     public Map<String, Object> jwks() {
         ECPublicKey key = ecPublicKey();
         Map<String, Object> jwk = new LinkedHashMap<>();
@@ -103,32 +89,62 @@ public final class RegistrySigningKey {
         jwk.put("crv", "P-256");
         jwk.put("use", "sig");
         jwk.put("alg", "ES256");
-        jwk.put("kid", libtrustKeyId());
+        jwk.put("kid", thumbprint());
         jwk.put("x", base64Url(unsignedFixed(key.getW().getAffineX())));
         jwk.put("y", base64Url(unsignedFixed(key.getW().getAffineY())));
-        return Map.of("keys", java.util.List.of(jwk));
+        return Map.of("keys", List.of(jwk));
     }
 
     /**
-     * A self-signed X.509 certificate (signed by this KMS key) carrying the public key: what distribution's
-     * {@code auth.token.rootcertbundle} wants. Made at deployment (a KMS Sign each time), then served as stored.
+     * The self-signed CA certificate (signed by this KMS key): what distribution's {@code auth.token.rootcertbundle}
+     * wants. Made at deployment (a KMS Sign each time), then served as stored.
      */
     public String certificatePem() {
-        return toPem(selfSignedCertificate(Instant.now().truncatedTo(ChronoUnit.DAYS)));
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        byte[] serial = Arrays.copyOf(sha256(publicKeyDer()), 16);
+        byte[] certificate = certificate(serial, today.minus(1, ChronoUnit.DAYS), today.plus(3650, ChronoUnit.DAYS), publicKeyDer(),
+                Der.sequence(Der.bool(true), Der.integer(BigInteger.ZERO)), // CA, no intermediates
+                (byte) 1, (byte) 0x86); // digitalSignature, keyCertSign, cRLSign
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate)
+                + "\n-----END CERTIFICATE-----\n";
     }
 
-    private byte[] selfSignedCertificate(Instant notBefore) {
-        byte[] ecdsaWithSha256 = Der.sequence(Der.objectId(1, 2, 840, 10045, 4, 3, 2));
-        byte[] name = Der.sequence(Der.set(Der.sequence(Der.objectId(2, 5, 4, 3), Der.utf8String("registry-tokens " + libtrustKeyId()))));
+    /**
+     * A leaf certificate for another key (DER SubjectPublicKeyInfo), issued by this CA: not a CA itself, for
+     * signatures only, valid from {@code notBefore} to {@code notAfter}. One KMS Sign.
+     */
+    public byte[] issueLeaf(byte[] leafPublicKeyDer, byte[] serial, Instant notBefore, Instant notAfter) {
+        return certificate(serial, notBefore, notAfter, leafPublicKeyDer, Der.sequence(), (byte) 7, (byte) 0x80); // digitalSignature
+    }
+
+    /**
+     * An X.509 v3 certificate issued by this CA's name, with critical basicConstraints and keyUsage (a named-bit
+     * BIT STRING: {@code unusedBits} and the one byte of bits).
+     */
+    private byte[] certificate(byte[] serial, Instant notBefore, Instant notAfter, byte[] subjectPublicKeyDer,
+                               byte[] basicConstraints, byte unusedBits, byte keyUsageBits) {
+        byte[] issuer = name();
+        byte[] subject = Arrays.equals(subjectPublicKeyDer, publicKeyDer()) ? issuer
+                : Der.sequence(Der.set(Der.sequence(Der.objectId(2, 5, 4, 3),
+                        Der.utf8String("registry-tokens signer " + base64Url(Arrays.copyOf(sha256(subjectPublicKeyDer), 12))))));
+        byte[] extensions = Der.tagged(0xa3, Der.sequence(
+                Der.sequence(BASIC_CONSTRAINTS, CRITICAL, Der.tagged(0x04, basicConstraints)),
+                Der.sequence(KEY_USAGE, CRITICAL, Der.tagged(0x04, Der.tagged(0x03, new byte[] {unusedBits, keyUsageBits})))));
         byte[] tbs = Der.sequence(
                 Der.tagged(0xa0, Der.integer(BigInteger.TWO)), // v3
-                Der.integer(new BigInteger(1, Arrays.copyOf(sha256(publicKeyDer()), 16))),
-                ecdsaWithSha256,
-                name,
-                Der.sequence(Der.utcTime(notBefore.minus(1, ChronoUnit.DAYS)), Der.utcTime(notBefore.plus(3650, ChronoUnit.DAYS))),
-                name,
-                publicKeyDer());
-        return Der.sequence(tbs, ecdsaWithSha256, Der.bitString(signDer(tbs)));
+                Der.integer(new BigInteger(1, serial)),
+                ECDSA_WITH_SHA256,
+                issuer,
+                Der.sequence(Der.utcTime(notBefore), Der.utcTime(notAfter)),
+                subject,
+                subjectPublicKeyDer,
+                extensions);
+        return Der.sequence(tbs, ECDSA_WITH_SHA256, Der.bitString(signDer(tbs)));
+    }
+
+    /** The CA's name: the same bytes as subject of its certificate and issuer of every leaf, as chains require. */
+    private byte[] name() {
+        return Der.sequence(Der.set(Der.sequence(Der.objectId(2, 5, 4, 3), Der.utf8String("registry-tokens CA " + thumbprint()))));
     }
 
     private ECPublicKey ecPublicKey() {
@@ -137,12 +153,6 @@ public final class RegistrySigningKey {
         } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
             throw new IllegalStateException("the signing key is not an EC public key", e);
         }
-    }
-
-    private static String toPem(byte[] der) {
-        return "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END CERTIFICATE-----\n";
     }
 
     private static byte[] unsignedFixed(BigInteger value) {
@@ -163,24 +173,5 @@ public final class RegistrySigningKey {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String base32(byte[] bytes) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        StringBuilder out = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : bytes) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(alphabet.charAt((buffer >>> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
-        }
-        return out.toString();
     }
 }

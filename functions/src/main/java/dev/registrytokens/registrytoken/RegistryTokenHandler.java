@@ -2,7 +2,6 @@ package dev.registrytokens.registrytoken;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.aws.SnapStart;
 import dev.registrytokens.core.ApiException;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.http.ApiHandler;
@@ -26,7 +25,8 @@ public class RegistryTokenHandler extends ApiHandler {
 
     public RegistryTokenHandler() {
         this(new RegistryTokenIssuer(AwsClients.registrySigningKey(), AwsClients.requiredEnv("REGISTRY_ISSUER"),
-                        Duration.ofSeconds(Long.parseLong(AwsClients.requiredEnv("TOKEN_TTL_SECONDS"))), Clock.systemUTC()),
+                        Duration.ofSeconds(Long.parseLong(AwsClients.requiredEnv("TOKEN_TTL_SECONDS"))),
+                        Duration.ofSeconds(Long.parseLong(AwsClients.requiredEnv("SIGNING_CERTIFICATE_SECONDS"))), Clock.systemUTC()),
                 AwsClients.requiredEnv("REGISTRY_SERVICE"));
     }
 
@@ -35,11 +35,11 @@ public class RegistryTokenHandler extends ApiHandler {
         this.service = service;
     }
 
-    /** The priming request carries no login: prime the signing path with a JWT that grants nothing. */
+    /** The priming request carries no login; the signing path is primed without making a key (none in a snapshot). */
     @Override
     protected void prime() {
         super.prime();
-        issuer.issue(SnapStart.PRIMING_ACCOUNT, service, List.of());
+        issuer.prime();
     }
 
     @Override
@@ -55,7 +55,11 @@ public class RegistryTokenHandler extends ApiHandler {
         if (services.size() != 1 || !services.getFirst().equals(service)) {
             throw ApiException.badRequest("invalid_service", "service must be " + service + ".", "service");
         }
-        List<RegistryScope.Access> access = RegistryScope.grant(request.queryParameters("scope"), namespace.toString(),
+        List<String> scopes = request.queryParameters("scope");
+        if (scopes.size() > RegistryScope.MAX_SCOPES) {
+            throw ApiException.badRequest("too_many_scopes", "At most " + RegistryScope.MAX_SCOPES + " scopes per request.", "scope");
+        }
+        List<RegistryScope.Access> access = RegistryScope.grant(scopes, namespace.toString(),
                 Permission.valueOf(permission.toString()).registryActions());
         return ApiResponses.json(200, issuer.issue(username.toString(), service, access));
     }

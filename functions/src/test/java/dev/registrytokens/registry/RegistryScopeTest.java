@@ -31,20 +31,18 @@ class RegistryScopeTest {
     void grantsOnlyPullToAPullTokenThatAsksForPush() {
         assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull"))),
                 grant(Permission.PULL, "repository:acme/app:pull,push"));
-        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of())),
-                grant(Permission.PULL, "repository:acme/app:push"));
+        assertEquals(List.of(), grant(Permission.PULL, "repository:acme/app:push"), "a scope granted nothing is left out");
     }
 
     @Test
-    void grantsNothingOutsideTheNamespace() {
+    void grantsNothingOutsideTheNamespaceAndLeavesThoseScopesOut() {
         var granted = grant(Permission.PULL_PUSH,
                 "repository:other/app:pull,push",
                 "repository:acme-evil/app:pull",
                 "repository:acme:pull",
                 "repository:library/acme/app:pull",
                 "repository:acme/../other/app:pull");
-        assertEquals(5, granted.size());
-        assertTrue(granted.stream().allMatch(access -> access.actions().isEmpty()), granted::toString);
+        assertEquals(List.of(), granted);
     }
 
     @Test

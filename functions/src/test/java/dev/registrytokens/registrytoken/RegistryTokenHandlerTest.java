@@ -1,6 +1,8 @@
 package dev.registrytokens.registrytoken;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,21 +14,26 @@ import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsCallCounter;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
-import java.math.BigInteger;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.AlgorithmParameters;
-import java.security.KeyFactory;
-import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,9 +41,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RegistryTokenHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AwsCallCounter calls = new AwsCallCounter();
-    private final RegistrySigningKey signingKey = RegistryFixtures.signingKey(calls);
-    private final RegistryTokenHandler handler = new RegistryTokenHandler(
-            new RegistryTokenIssuer(signingKey, "registry-tokens", Duration.ofSeconds(300), Clock.systemUTC()), "registry.local");
+    private final RegistrySigningKey certificateAuthority = RegistryFixtures.signingKey(calls);
+    private final RegistryTokenHandler handler = handler(Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC());
+
+    private RegistryTokenHandler handler(Duration lifetime, Duration leafLifetime, Clock clock) {
+        return new RegistryTokenHandler(new RegistryTokenIssuer(certificateAuthority, "registry-tokens", lifetime, leafLifetime, clock),
+                "registry.local");
+    }
 
     private static Map<String, Object> login(String permission) {
         return Map.of("tokenId", "01kb5x3h8q2m6n4p7r9s0t1v2w", "accountId", "acme", "namespace", "acme",
@@ -47,8 +58,38 @@ class RegistryTokenHandlerTest {
         return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[index]));
     }
 
+    private static String jwt(RegistryTokenHandler handler) {
+        return ApiCall.from("registry-token.json").to(handler).assertStatus(200).body().get("token").asText();
+    }
+
+    private static X509Certificate leafOf(String jwt) throws Exception {
+        JsonNode chain = part(jwt, 0).get("x5c");
+        assertEquals(1, chain.size(), "x5c holds the leaf; the CA is the registry's rootcertbundle");
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(chain.get(0).asText())));
+    }
+
+    private X509Certificate caCertificate() throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(certificateAuthority.certificatePem().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The JWT's signature verifies with its leaf's key, and the leaf chains to the CA certificate (PKIX, at {@code at}). */
+    private void assertVerifiesUpToTheCa(String jwt, Instant at) throws Exception {
+        X509Certificate leaf = leafOf(jwt);
+        PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(caCertificate(), null)));
+        parameters.setRevocationEnabled(false);
+        parameters.setDate(Date.from(at));
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
+        String[] parts = jwt.split("\\.");
+        Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+        verifier.initVerify(leaf.getPublicKey());
+        verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(verifier.verify(Base64.getUrlDecoder().decode(parts[2])), "the leaf's key signed the JWT");
+    }
+
     @Test
-    void issuesAJwtWhoseClaimsAndSignatureTheRegistryAccepts() throws Exception {
+    void issuesAJwtSignedByAnEnvironmentKeyWhoseLeafChainsToTheKmsCa() throws Exception {
         ApiResult answer = ApiCall.from("registry-token.json").to(handler).assertStatus(200);
         String jwt = answer.body().get("token").asText();
         assertEquals(jwt, answer.body().get("access_token").asText());
@@ -57,8 +98,14 @@ class RegistryTokenHandlerTest {
 
         JsonNode header = part(jwt, 0);
         assertEquals("ES256", header.get("alg").asText());
-        assertEquals(signingKey.libtrustKeyId(), header.get("kid").asText());
-        assertTrue(header.get("kid").asText().matches("([A-Z2-7]{4}:){11}[A-Z2-7]{4}"), header.toString());
+        assertFalse(header.has("kid"), "the x5c chain identifies the key");
+        X509Certificate leaf = leafOf(jwt);
+        X509Certificate ca = caCertificate();
+        assertEquals(ca.getSubjectX500Principal(), leaf.getIssuerX500Principal());
+        assertEquals(-1, leaf.getBasicConstraints(), "the leaf is no CA");
+        assertTrue(leaf.getKeyUsage()[0], "the leaf signs (digitalSignature)");
+        assertTrue(ca.getBasicConstraints() >= 0 && ca.getKeyUsage()[5], "the root is a CA that signs certificates");
+        assertNotEquals(ca.getPublicKey(), leaf.getPublicKey(), "JWTs are not signed by the KMS key itself");
 
         JsonNode claims = part(jwt, 1);
         assertEquals("registry-tokens", claims.get("iss").asText());
@@ -71,19 +118,95 @@ class RegistryTokenHandlerTest {
         assertTrue(claims.get("jti").asText().length() >= 16);
         assertEquals(JSON.readTree("[{\"type\":\"repository\",\"name\":\"acme/app\",\"actions\":[\"pull\",\"push\"]}]"), claims.get("access"));
 
-        assertTrue(verifiesWithPublishedJwks(jwt), "signature verifies with the key from /.well-known/jwks.json");
+        assertVerifiesUpToTheCa(jwt, issuedAt);
+        Instant lastAcceptedAt = issuedAt.plusSeconds(300 + 60); // exp plus the registry's leeway
+        assertFalse(leaf.getNotAfter().toInstant().isBefore(lastAcceptedAt), "the leaf outlives every JWT it signs");
+        assertFalse(leaf.getNotBefore().toInstant().isAfter(issuedAt.minusSeconds(60)), "and was valid a leeway before");
     }
 
     @Test
-    void grantsTheIntersectionForSeveralScopesIncludingRepeatedParameters() throws Exception {
+    void signsRepeatLoginsWithoutKmsOnceTheEnvironmentHasItsLeaf() {
+        jwt(handler);
+        assertEquals(1, calls.count("Sign"), "one KMS Sign: the leaf certificate");
+        calls.reset();
+        for (int i = 0; i < 10; i++) {
+            jwt(handler);
+        }
+        assertEquals(0, calls.total(), calls::toString);
+    }
+
+    @Test
+    void primingBeforeASnapshotMakesNoKeyAndNoLeaf() {
+        handler.prime();
+        assertEquals(0, calls.count("Sign"), calls::toString);
+        jwt(handler);
+        assertEquals(1, calls.count("Sign"), "the first JWT after the restore makes the environment's key and leaf");
+    }
+
+    @Test
+    void eachEnvironmentSignsWithItsOwnKey() throws Exception {
+        X509Certificate first = leafOf(jwt(handler));
+        X509Certificate second = leafOf(jwt(handler(Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC())));
+        assertNotEquals(first.getPublicKey(), second.getPublicKey());
+        assertNotEquals(first.getSerialNumber(), second.getSerialNumber());
+    }
+
+    @Test
+    void renewsTheLeafBeforeItCouldNoLongerCoverAJwtAndKeepsSigning() throws Exception {
+        Instant start = Instant.now();
+        AtomicReference<Instant> now = new AtomicReference<>(start);
+        Clock clock = new Clock() {
+            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        // 60 s JWTs, 60 s leeway, 60 s margin: a 190 s leaf is renewed from 10 s after it was made.
+        RegistryTokenHandler rotating = handler(Duration.ofSeconds(60), Duration.ofSeconds(190), clock);
+        String before = jwt(rotating);
+        now.set(start.plusSeconds(5));
+        String stillBefore = jwt(rotating);
+        now.set(start.plusSeconds(11));
+        String after = jwt(rotating);
+
+        assertEquals(leafOf(before), leafOf(stillBefore));
+        assertNotEquals(leafOf(before).getPublicKey(), leafOf(after).getPublicKey(), "a new key and leaf");
+        assertEquals(2, calls.count("Sign"), calls::toString);
+        assertVerifiesUpToTheCa(before, start.plusSeconds(60 + 60)); // the old leaf still covers its JWT's last second
+        assertVerifiesUpToTheCa(after, start.plusSeconds(11));
+    }
+
+    @Test
+    void grantsTheIntersectionAndLeavesOutScopesGrantedNothing() throws Exception {
         ApiResult answer = ApiCall.from("registry-token.json").authorizerContext(login("PULL"))
                 .rawQuery("service=registry.local&scope=repository:acme/app:pull,push&scope=repository:other/app:pull"
                         + "&scope=malformed&scope=repository:acme/base:pull")
                 .to(handler).assertStatus(200);
         JsonNode access = part(answer.body().get("token").asText(), 1).get("access");
         assertEquals(JSON.readTree("[{\"type\":\"repository\",\"name\":\"acme/app\",\"actions\":[\"pull\"]},"
-                + "{\"type\":\"repository\",\"name\":\"other/app\",\"actions\":[]},"
                 + "{\"type\":\"repository\",\"name\":\"acme/base\",\"actions\":[\"pull\"]}]"), access);
+    }
+
+    @Test
+    void neverCopiesAMalformedRepositoryNameIntoTheJwt() throws Exception {
+        String query = "service=registry.local"
+                + "&scope=repository:acme/app%0Ainjected:pull"
+                + "&scope=repository:acme/../other:pull"
+                + "&scope=repository:acme/UPPER:pull"
+                + "&scope=repository:acme/" + "a".repeat(260) + ":pull";
+        ApiResult answer = ApiCall.from("registry-token.json").rawQuery(query).to(handler).assertStatus(200);
+        String claims = new String(Base64.getUrlDecoder().decode(answer.body().get("token").asText().split("\\.")[1]), StandardCharsets.UTF_8);
+        assertEquals(0, JSON.readTree(claims).get("access").size(), claims);
+        for (String fragment : List.of("injected", "..", "UPPER", "aaaa")) {
+            assertFalse(claims.contains(fragment), claims);
+        }
+    }
+
+    @Test
+    void refusesMoreThanFiftyScopesAndAcceptsFifty() {
+        String fifty = IntStream.range(0, 50).mapToObj(i -> "scope=repository:acme/app" + i + ":pull").collect(Collectors.joining("&"));
+        ApiCall.from("registry-token.json").rawQuery("service=registry.local&" + fifty).to(handler).assertStatus(200);
+        ApiCall.from("registry-token.json").rawQuery("service=registry.local&" + fifty + "&scope=repository:acme/one-more:pull")
+                .to(handler).assertError(400, "too_many_scopes", "scope");
     }
 
     @Test
@@ -103,33 +226,5 @@ class RegistryTokenHandlerTest {
     @Test
     void refusesWithoutAnAuthorizerContext() {
         ApiCall.from("registry-token.json").authorizerContext(null).to(handler).assertError(401, "unauthorized", null);
-    }
-
-    @Test
-    void signsWithOneKmsCallOnceThePublicKeyIsKnown() {
-        ApiCall.from("registry-token.json").to(handler).assertStatus(200);
-        calls.reset();
-        ApiCall.from("registry-token.json").to(handler).assertStatus(200);
-        assertEquals(1, calls.count("Sign"), calls::toString);
-        assertEquals(1, calls.total(), calls::toString);
-    }
-
-    private boolean verifiesWithPublishedJwks(String jwt) throws Exception {
-        JsonNode jwks = JSON.valueToTree(signingKey.jwks()); // what GET /.well-known/jwks.json serves (JwksHandlerTest)
-        JsonNode key = jwks.get("keys").get(0);
-        assertEquals(part(jwt, 0).get("kid").asText(), key.get("kid").asText());
-        AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
-        parameters.init(new ECGenParameterSpec("secp256r1"));
-        PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(
-                new BigInteger(1, Base64.getUrlDecoder().decode(key.get("x").asText())),
-                new BigInteger(1, Base64.getUrlDecoder().decode(key.get("y").asText()))),
-                parameters.getParameterSpec(ECParameterSpec.class)));
-        String[] parts = jwt.split("\\.");
-        Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
-        verifier.initVerify(publicKey);
-        verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-        byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
-        assertEquals(64, signature.length);
-        return verifier.verify(signature);
     }
 }

@@ -41,7 +41,7 @@ public final class LoginBenchmark {
                         new CreateTokenRequest("ci", Permission.PULL_PUSH, 1, null));
         RegistryLogins logins = new RegistryLogins(store, macs, Clock.systemUTC(), 10, Duration.ofMinutes(5));
         RegistryTokenIssuer issuer = new RegistryTokenIssuer(new RegistrySigningKey(stack.kms(calls), stack.signingKeyId()),
-                "registry-tokens", Duration.ofMinutes(5), Clock.systemUTC());
+                "registry-tokens", Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC());
         String authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (token.username() + ":" + token.secret()).getBytes(StandardCharsets.UTF_8));
         String malformed = "Basic " + Base64.getEncoder().encodeToString((token.username() + ":rgt_wrong").getBytes(StandardCharsets.UTF_8));
