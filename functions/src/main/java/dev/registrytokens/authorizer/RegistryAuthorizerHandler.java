@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The HTTP API Lambda authorizer (payload 2.0, simple responses) of the registry token endpoint: allows an
- * enabled, unexpired token whose secret matches, and passes who it is on as context. Anything else,
- * including any error in here, is the same deny: it fails closed.
+ * enabled, unexpired token whose secret matches, from a source under its failure limit, and passes who it is on
+ * as context. Anything else, including any error in here, is the same deny: it fails closed.
  */
 public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
     private final RegistryLogins logins;
@@ -35,7 +35,10 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
         Optional<RegistryLogins.Login> login;
         String failure = null;
         try {
-            login = logins.authenticate(ApiRequest.header(event.getHeaders(), "authorization"));
+            // The source is API Gateway's TCP peer; X-Forwarded-For is the client's to write and is never read.
+            String sourceIp = event.getRequestContext() == null || event.getRequestContext().getHttp() == null ? null
+                    : event.getRequestContext().getHttp().getSourceIp();
+            login = logins.authenticate(ApiRequest.header(event.getHeaders(), "authorization"), sourceIp);
         } catch (RuntimeException e) {
             login = Optional.empty();
             failure = e.getClass().getSimpleName();

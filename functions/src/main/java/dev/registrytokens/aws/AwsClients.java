@@ -97,7 +97,7 @@ public final class AwsClients {
                 new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
                 new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC(),
-                Integer.parseInt(requiredEnv("LOGIN_FAILURE_LIMIT")),
+                Integer.parseInt(requiredEnv("LOGIN_FAILURES_PER_SOURCE")),
                 Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));
     }
 

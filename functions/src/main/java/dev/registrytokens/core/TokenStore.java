@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /**
  * The one DynamoDB table: each token is a {@link TokenRecord} (under its account) and a {@link LoginRecord}
  * (under its username), always written together in one conditional transaction. Failed registry logins
- * are counted in {@code FAILURES#<username>#<window>} items that expire with their window.
+ * are counted per source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window.
  */
 public final class TokenStore {
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
@@ -125,17 +125,17 @@ public final class TokenStore {
         return Key.builder().partitionValue(key).sortValue(key).build();
     }
 
-    /** A username's login record (null if none) and its failed logins in the current throttling window. */
-    public record LoginAttempt(LoginRecord login, int recentFailures) {
+    /** A username's login record (null if none) and the failed logins its source made in the current window. */
+    public record LoginAttempt(LoginRecord login, int sourceFailures) {
     }
 
     /**
-     * The registry login read: the login record and the failure counter, in one strongly consistent
+     * The registry login read: the login record and the source's failure counter, in one strongly consistent
      * BatchGetItem, so the hot path makes one DynamoDB call.
      */
-    public LoginAttempt findLoginAttempt(String username, long failureWindow) {
+    public LoginAttempt findLoginAttempt(String username, String source, long failureWindow) {
         Map<String, AttributeValue> loginKey = key(LoginRecord.key(username));
-        Map<String, AttributeValue> failuresKey = key(failureKey(username, failureWindow));
+        Map<String, AttributeValue> failuresKey = key(failureKey(source, failureWindow));
         var response = read(() -> dynamoDb.batchGetItem(request -> request.requestItems(Map.of(tableName,
                 KeysAndAttributes.builder().keys(loginKey, failuresKey).consistentRead(true).build()))));
         if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
@@ -154,10 +154,10 @@ public final class TokenStore {
         return new LoginAttempt(login, failures);
     }
 
-    /** Counts one failed login for the username in a fixed window; the counter expires with the window (TTL). */
-    public void recordLoginFailure(String username, long failureWindow, long windowEndsAtEpochSecond) {
+    /** Counts one failed login for the source in a fixed window; the counter expires with the window (TTL). */
+    public void recordLoginFailure(String source, long failureWindow, long windowEndsAtEpochSecond) {
         write(() -> dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(key(failureKey(username, failureWindow)))
+                .key(key(failureKey(source, failureWindow)))
                 .updateExpression("ADD #failures :one SET #expiresAt = :windowEnd")
                 .expressionAttributeNames(Map.of("#failures", FAILURES, "#expiresAt", "expiresAt"))
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
@@ -186,8 +186,8 @@ public final class TokenStore {
         }
     }
 
-    private static String failureKey(String username, long failureWindow) {
-        return "FAILURES#" + username + "#" + failureWindow;
+    private static String failureKey(String source, long failureWindow) {
+        return "LOGIN-FAILURES#" + source + "#" + failureWindow;
     }
 
     private static Map<String, AttributeValue> key(String value) {

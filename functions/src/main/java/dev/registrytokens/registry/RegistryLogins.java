@@ -15,39 +15,49 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides registry logins (HTTP Basic: username and token secret). The hot path: a malformed secret is
- * refused with no AWS call; otherwise one DynamoDB BatchGetItem and, for a usable token that is not
- * throttled, one KMS GenerateMac. Every refusal looks the same to the caller.
+ * Decides registry logins (HTTP Basic: username and token secret). A malformed secret is refused with no AWS call;
+ * otherwise one DynamoDB BatchGetItem reads the login record and the source's failure counter. KMS is asked only
+ * for a usable token, a source under its limit and a secret this execution environment has no verdict on for the
+ * record's current MAC: a repeat login makes no KMS call. A failure is counted (one write, against the source)
+ * only when a wrong secret cost a KMS call, so a correct secret is never refused because of what other sources
+ * sent. Every refusal looks the same to the caller.
  */
 public final class RegistryLogins {
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
     private static final int MAX_USERNAME_LENGTH = 200;
     private static final int MAX_REMEMBERED_TOKENS = 10_000;
+    /** Verdicts outlive neither this nor a change of the stored MAC. */
+    private static final Duration MAX_VERDICT_AGE = Duration.ofMinutes(15);
+    private static final int MAX_REFUSED_SECRETS_PER_USERNAME = 16;
 
     private final TokenStore store;
     private final SecretMacs macs;
     private final Clock clock;
-    private final int failureLimit;
+    private final int failuresPerSource;
     private final Duration failureWindow;
+    private final RememberedSecrets remembered;
     /** When this execution environment last recorded each token's use: keeps the write off most logins. */
     private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
 
-    public RegistryLogins(TokenStore store, SecretMacs macs, Clock clock, int failureLimit, Duration failureWindow) {
+    public RegistryLogins(TokenStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow) {
         this.store = store;
         this.macs = macs;
         this.clock = clock;
-        this.failureLimit = failureLimit;
+        this.failuresPerSource = failuresPerSource;
         this.failureWindow = failureWindow;
+        this.remembered = new RememberedSecrets(clock, MAX_VERDICT_AGE, MAX_REMEMBERED_TOKENS, MAX_REFUSED_SECRETS_PER_USERNAME);
     }
 
     /** Who logged in: what the token endpoint needs to decide grants. */
     public record Login(String tokenId, String accountId, String namespace, String username, Permission permission) {
     }
 
-    public Optional<Login> authenticate(String authorizationHeader) {
+    /** {@code sourceIp} is the address the request came from, as API Gateway saw it. */
+    public Optional<Login> authenticate(String authorizationHeader, String sourceIp) {
         Optional<BasicCredentials> credentials = BasicCredentials.parse(authorizationHeader);
+        Optional<String> source = LoginSource.keyOf(sourceIp);
         if (credentials.isEmpty() || !Secrets.isWellFormed(credentials.get().secret())
-                || credentials.get().username().length() > MAX_USERNAME_LENGTH) {
+                || credentials.get().username().length() > MAX_USERNAME_LENGTH || source.isEmpty()) {
             return Optional.empty();
         }
         String username = credentials.get().username();
@@ -55,28 +65,48 @@ public final class RegistryLogins {
         long windowSeconds = failureWindow.toSeconds();
         long window = now.getEpochSecond() / windowSeconds;
 
-        TokenStore.LoginAttempt attempt = store.findLoginAttempt(username, window);
-        if (attempt.recentFailures() >= failureLimit) {
-            return Optional.empty(); // throttled: no KMS call until the window passes
-        }
+        TokenStore.LoginAttempt attempt = store.findLoginAttempt(username, source.get(), window);
         LoginRecord login = attempt.login();
-        boolean usable = login != null && login.status() == TokenStatus.ENABLED
-                && (login.expiresAt() == null || login.expiresAt() > now.getEpochSecond());
-        if (usable && SecretMacs.sameMac(login.mac(), macs.macOf(credentials.get().secret()))) {
-            recordUse(login, now);
-            return Optional.of(new Login(login.tokenId(), login.accountId(), login.namespace(), username, login.permission()));
+        // No token, or one that cannot log in: refused without KMS, and not a guess worth counting.
+        if (login == null || login.status() != TokenStatus.ENABLED
+                || (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond())) {
+            return Optional.empty();
         }
-        store.recordLoginFailure(username, window, (window + 1) * windowSeconds);
-        return Optional.empty();
+        if (attempt.sourceFailures() >= failuresPerSource) {
+            return Optional.empty(); // even a correct secret: the source gets no answer until its window passes
+        }
+        byte[] storedMac = login.mac().asByteArrayUnsafe();
+        byte[] secretHash = RememberedSecrets.hashOf(credentials.get().secret());
+        boolean matches = switch (remembered.verdict(username, storedMac, secretHash)) {
+            case MATCHES -> true;
+            case REFUSED -> false; // KMS said so already: no KMS call, so nothing to count
+            case UNKNOWN -> {
+                boolean verified = SecretMacs.sameMac(login.mac(), macs.macOf(credentials.get().secret()));
+                if (verified) {
+                    remembered.rememberMatch(username, storedMac, secretHash);
+                } else {
+                    remembered.rememberRefusal(username, storedMac, secretHash);
+                    store.recordLoginFailure(source.get(), window, (window + 1) * windowSeconds);
+                }
+                yield verified;
+            }
+        };
+        if (!matches) {
+            return Optional.empty();
+        }
+        recordUse(login, now);
+        return Optional.of(new Login(login.tokenId(), login.accountId(), login.namespace(), username, login.permission()));
     }
 
     /**
      * SnapStart priming without side effects: the login read for a username no token can have (it has no '+')
-     * and one MAC of a fixed message, which is no secret.
+     * and one MAC of a fixed message, which is no secret. Then whatever verdicts were remembered are dropped:
+     * nothing derived from a secret goes into the snapshot.
      */
     public void prime() {
-        store.findLoginAttempt("snapstart-priming", 0);
+        store.findLoginAttempt("snapstart-priming", "snapstart-priming", 0);
         macs.macOf("SnapStart priming");
+        remembered.forgetAll();
     }
 
     private void recordUse(LoginRecord login, Instant now) {

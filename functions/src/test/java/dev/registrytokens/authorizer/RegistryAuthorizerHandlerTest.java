@@ -30,6 +30,16 @@ class RegistryAuthorizerHandlerTest {
     private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()));
     private final TestAccount owner = TestAccount.fresh();
 
+    /** The event file's request from {@code sourceIp}, claiming in X-Forwarded-For to come from {@code forwardedFor}. */
+    private static APIGatewayV2CustomAuthorizerEvent loginEvent(String authorization, String sourceIp, String forwardedFor) {
+        APIGatewayV2CustomAuthorizerEvent event = loginEvent(authorization);
+        event.getRequestContext().getHttp().setSourceIp(sourceIp);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("x-forwarded-for", forwardedFor);
+        event.setHeaders(headers);
+        return event;
+    }
+
     private static APIGatewayV2CustomAuthorizerEvent loginEvent(String authorization) {
         APIGatewayV2CustomAuthorizerEvent event = ApiCall.load("registry-authorizer.json", APIGatewayV2CustomAuthorizerEvent.class);
         Map<String, String> headers = new HashMap<>(event.getHeaders());
@@ -69,6 +79,19 @@ class RegistryAuthorizerHandlerTest {
             assertFalse(answer.getIsAuthorized());
             assertEquals(Map.of(), answer.getContext());
         }
+    }
+
+    @Test
+    void countsFailuresAgainstTheSourceAddressAndNeverAgainstXForwardedFor() {
+        TokenView token = TestStack.createToken(owner, "forwarded", Permission.PULL, 30);
+        for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT; i++) {
+            assertFalse(handler.handleRequest(loginEvent(basic(token.username(), dev.registrytokens.core.Secrets.generate()),
+                    "198.51.100.7", "198.51.100.8"), null).getIsAuthorized());
+        }
+        assertFalse(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), "198.51.100.7", "198.51.100.9"), null)
+                .getIsAuthorized(), "another X-Forwarded-For does not lift the source's limit");
+        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), "198.51.100.8", "198.51.100.7"), null)
+                .getIsAuthorized(), "the address named in X-Forwarded-For was never counted");
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.Base64;
 public final class RegistryFixtures {
     public static final int FAILURE_LIMIT = 10;
     public static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
+    /** The source address of events/registry-authorizer.json (TEST-NET-3). */
+    public static final String SOURCE_IP = "203.0.113.7";
 
     private RegistryFixtures() {
     }
