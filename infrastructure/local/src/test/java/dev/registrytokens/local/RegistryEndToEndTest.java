@@ -121,7 +121,8 @@ class RegistryEndToEndTest {
         Token pusher = create(namespace, "ci-push", "PULL_PUSH");
         Token puller = create(namespace, "ci-pull", "PULL");
         Skopeo skopeo = skopeo();
-        assertTrue(skopeo.push(image, "v1", repo(namespace, "app") + ":v1", pusher.username(), pusher.secret()).succeeded());
+        var pushed = skopeo.push(image, "v1", repo(namespace, "app") + ":v1", pusher.username(), pusher.secret());
+        assertTrue(pushed.succeeded(), pushed::output);
 
         var pull = skopeo.pull(repo(namespace, "app") + ":v1", work.resolve("pull-only-" + namespace), "v1", puller.username(), puller.secret());
         assertTrue(pull.succeeded(), pull::output);
@@ -136,7 +137,8 @@ class RegistryEndToEndTest {
         String theirs = namespace();
         Token theirPusher = create(theirs, "ci-push", "PULL_PUSH");
         Skopeo skopeo = skopeo();
-        assertTrue(skopeo.push(image, "v1", repo(theirs, "app") + ":v1", theirPusher.username(), theirPusher.secret()).succeeded());
+        var pushed = skopeo.push(image, "v1", repo(theirs, "app") + ":v1", theirPusher.username(), theirPusher.secret());
+        assertTrue(pushed.succeeded(), pushed::output);
 
         Token myPusher = create(mine, "ci-push", "PULL_PUSH");
         Token myPuller = create(mine, "ci-pull", "PULL");

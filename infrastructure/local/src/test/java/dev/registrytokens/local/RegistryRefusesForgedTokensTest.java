@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(RegistryProcess.Version.class)
 class RegistryRefusesForgedTokensTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // config.yml's auth.token.issuer and service.
     private static final String ISSUER = "registry-tokens";
     private static final String SERVICE = "registry.local";
     private static final String REPOSITORY = "acme/app";
@@ -62,9 +63,9 @@ class RegistryRefusesForgedTokensTest {
         REGISTRIES.remove(version).close();
     }
 
-    private static TestCertificates.Issued validLeaf(TestCertificates.Issued ca) throws Exception {
+    private static TestCertificates.Issued validLeaf(TestCertificates.Issued ca) {
         Instant now = Instant.now();
-        return TestCertificates.leaf(ca, "registry-tokens signer", now.minusSeconds(60), now.plusSeconds(600));
+        return TestCertificates.leaf(ca, now.minusSeconds(60), now.plusSeconds(600));
     }
 
     /** A JWT with valid claims granting pull on REPOSITORY, carrying the leaf as x5c, signed by the given key. */
@@ -118,7 +119,7 @@ class RegistryRefusesForgedTokensTest {
     @Test
     void jwtWhoseLeafHasExpiredIsRefused() throws Exception {
         Instant now = Instant.now();
-        TestCertificates.Issued expired = TestCertificates.leaf(TRUSTED_CA, "registry-tokens signer", now.minusSeconds(3600), now.minusSeconds(600));
+        TestCertificates.Issued expired = TestCertificates.leaf(TRUSTED_CA, now.minusSeconds(3600), now.minusSeconds(600));
         assertRefused(jwt(expired, expired.keys().getPrivate()));
     }
 }

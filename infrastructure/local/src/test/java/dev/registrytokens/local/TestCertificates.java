@@ -8,11 +8,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 
 /**
  * X.509 v3 certificates for P-256 keys, signed with ecdsa-with-SHA256, encoded by the test itself so that it can
@@ -31,7 +33,7 @@ final class TestCertificates {
     /** A certificate with its key pair; the certificate in DER. */
     record Issued(KeyPair keys, byte[] der, String subject) {
         String pem() {
-            return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                     .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
         }
     }
@@ -59,8 +61,9 @@ final class TestCertificates {
     }
 
     /** A leaf certificate (basicConstraints CA:false, keyUsage digitalSignature) for a new key, signed by the CA. */
-    static Issued leaf(Issued ca, String name, Instant notBefore, Instant notAfter) {
+    static Issued leaf(Issued ca, Instant notBefore, Instant notAfter) {
         KeyPair keys = newKeyPair();
+        String name = "registry-tokens test signer";
         return new Issued(keys, certificate(ca.subject(), ca.keys().getPrivate(), name, keys.getPublic(), notBefore, notAfter,
                 false, DIGITAL_SIGNATURE), name);
     }
@@ -70,7 +73,7 @@ final class TestCertificates {
         byte[] basicConstraints = ca ? sequence(tlv(0x01, new byte[] {(byte) 0xff})) : sequence();
         byte[] tbs = sequence(
                 tlv(0xa0, integer(BigInteger.TWO)),
-                integer(new BigInteger(64, new java.security.SecureRandom()).setBit(62)),
+                integer(new BigInteger(63, new SecureRandom())),
                 ECDSA_WITH_SHA256,
                 name(issuer),
                 sequence(utcTime(notBefore), utcTime(notAfter)),
