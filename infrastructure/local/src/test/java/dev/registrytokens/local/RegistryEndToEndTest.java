@@ -8,6 +8,7 @@ import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,37 +21,59 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * End to end: tokens made through the local API, a real registry (CNCF distribution) whose token realm is
- * that API, and skopeo as the registry client, logging in, pushing and pulling for real.
+ * that API, and skopeo as the registry client, logging in, pushing and pulling for real; every test runs
+ * against each registry version.
  */
 @ExtendWith(AwsEmulator.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(RegistryProcess.Version.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryEndToEndTest {
     private static final List<String> ISSUED_SECRETS = new CopyOnWriteArrayList<>();
+    private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
     private static LocalApiProcess api;
-    private static RegistryProcess registry;
+    private static Path apiCertificate;
     private static Path image;
     @TempDir
     static Path work;
+    private final RegistryProcess registry;
+
+    RegistryEndToEndTest(RegistryProcess.Version version) {
+        this.registry = REGISTRIES.get(version);
+    }
 
     private record Token(String id, String username, String secret) {
     }
 
     @BeforeAll
-    static void startApiAndRegistry() throws Exception {
+    static void startApi() throws Exception {
         api = LocalApiProcess.start(Map.of());
-        Path certificate = work.resolve("certs.pem");
-        Files.writeString(certificate, api.getText("/certs.pem"));
-        registry = RegistryProcess.start("http://127.0.0.1:" + api.port + "/v2/token", certificate, work.resolve("storage"));
+        apiCertificate = work.resolve("certs.pem");
+        Files.writeString(apiCertificate, api.getText("/certs.pem"));
         image = work.resolve("image");
         OciImage.write(image, "v1", "hello from registry-tokens\n");
     }
 
+    @BeforeParameterizedClassInvocation
+    static void startRegistry(RegistryProcess.Version version) throws Exception {
+        REGISTRIES.put(version, RegistryProcess.start(version, "http://127.0.0.1:" + api.port + "/v2/token", apiCertificate,
+                work.resolve("storage-" + version)));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stopRegistry(RegistryProcess.Version version) {
+        REGISTRIES.remove(version).close();
+    }
+
     @AfterAll
-    static void stop() {
-        registry.close();
+    static void stopApi() {
         api.close();
     }
 
@@ -74,7 +97,7 @@ class RegistryEndToEndTest {
         return new Skopeo(Files.createTempDirectory(work, "skopeo"));
     }
 
-    private static String repo(String namespace, String name) {
+    private String repo(String namespace, String name) {
         return registry.host() + "/" + namespace + "/" + name;
     }
 
@@ -98,7 +121,8 @@ class RegistryEndToEndTest {
         Token pusher = create(namespace, "ci-push", "PULL_PUSH");
         Token puller = create(namespace, "ci-pull", "PULL");
         Skopeo skopeo = skopeo();
-        assertTrue(skopeo.push(image, "v1", repo(namespace, "app") + ":v1", pusher.username(), pusher.secret()).succeeded());
+        var pushed = skopeo.push(image, "v1", repo(namespace, "app") + ":v1", pusher.username(), pusher.secret());
+        assertTrue(pushed.succeeded(), pushed::output);
 
         var pull = skopeo.pull(repo(namespace, "app") + ":v1", work.resolve("pull-only-" + namespace), "v1", puller.username(), puller.secret());
         assertTrue(pull.succeeded(), pull::output);
@@ -113,7 +137,8 @@ class RegistryEndToEndTest {
         String theirs = namespace();
         Token theirPusher = create(theirs, "ci-push", "PULL_PUSH");
         Skopeo skopeo = skopeo();
-        assertTrue(skopeo.push(image, "v1", repo(theirs, "app") + ":v1", theirPusher.username(), theirPusher.secret()).succeeded());
+        var pushed = skopeo.push(image, "v1", repo(theirs, "app") + ":v1", theirPusher.username(), theirPusher.secret());
+        assertTrue(pushed.succeeded(), pushed::output);
 
         Token myPusher = create(mine, "ci-push", "PULL_PUSH");
         Token myPuller = create(mine, "ci-pull", "PULL");

@@ -9,11 +9,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A real CNCF distribution registry (Debian's docker-registry), run from the project's
- * infrastructure/registry/config.yml with the same environment overrides ./dev up uses.
+ * A real CNCF distribution registry, run from the project's infrastructure/registry/config.yml with the same
+ * environment overrides ./dev up uses.
  */
 final class RegistryProcess implements AutoCloseable {
-    static final String BINARY = "/usr/bin/docker-registry";
+    /** The registries a deployment may run; tokens must work with each. */
+    enum Version {
+        /** Debian's docker-registry package. */
+        DISTRIBUTION_2_8 {
+            @Override
+            Path binary() {
+                Path binary = Path.of("/usr/bin/docker-registry");
+                if (!Files.isExecutable(binary)) {
+                    throw new IllegalStateException(binary + " is missing: ./dev test installs it (apt package docker-registry)");
+                }
+                return binary;
+            }
+        },
+        /** Built with go install into the cache by ./dev, which names it in REGISTRY3_BINARY. */
+        DISTRIBUTION_3 {
+            @Override
+            Path binary() {
+                String path = System.getenv("REGISTRY3_BINARY");
+                if (path == null || !Files.isExecutable(Path.of(path))) {
+                    throw new IllegalStateException("REGISTRY3_BINARY does not name the distribution 3 registry: run the tests with ./dev test");
+                }
+                return Path.of(path);
+            }
+        };
+
+        abstract Path binary();
+    }
+
     private final Process process;
     private final Path log;
     final int port;
@@ -24,13 +51,10 @@ final class RegistryProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static RegistryProcess start(String realm, Path rootCertBundle, Path storage) throws IOException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException(BINARY + " is missing: ./dev test installs it (apt package docker-registry)");
-        }
+    static RegistryProcess start(Version version, String realm, Path rootCertBundle, Path storage) throws IOException {
         int port = AwsEmulator.freePort();
         Path log = Files.createTempFile("registry-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(BINARY, "serve",
+        ProcessBuilder builder = new ProcessBuilder(version.binary().toString(), "serve",
                 ProjectFiles.root().resolve("infrastructure/registry/config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
