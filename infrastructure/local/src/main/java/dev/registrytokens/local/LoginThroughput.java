@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LoginThroughput {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WARM_UP_SECONDS = 5;
 
     private LoginThroughput() {
     }
@@ -48,7 +49,7 @@ public final class LoginThroughput {
 
             System.out.printf("registry logins through the local stack, %d s per row (after a warm-up):%n", seconds);
             for (int clients : clientCounts) {
-                run(http, login, basic, clients, 2); // warm-up: environments started, caches filled
+                run(http, login, basic, clients, WARM_UP_SECONDS); // environments started, caches filled
                 Result result = run(http, login, basic, clients, seconds);
                 System.out.printf("  %2d clients: %7.1f logins/s  p50 %6.1f ms  p99 %6.1f ms  refused or failed: %d%n",
                         clients, result.succeeded() / (double) seconds, result.percentile(50), result.percentile(99), result.failed());
