@@ -80,19 +80,23 @@ class TemplateTest {
     }
 
     @Test
-    void onlyTheAuthorizedTokenEndpointAndTheDeployTimeCertificateIssuerMaySign() {
+    void onlyTheTokenEndpointsThatAuthenticateAndTheDeployTimeCertificateIssuerMaySign() {
         Map<String, JsonNode> signers = new TreeMap<>();
         functions().forEach((name, function) -> {
             if (allowedActions(function).anyMatch(action -> action.equals("kms:Sign") || action.equals("kms:*"))) {
                 signers.put(name, function);
             }
         });
-        assertEquals(Set.of("RegistryTokenFunction", "CertificateIssuerFunction"), signers.keySet());
-        // The token endpoint signs only behind the registry authorizer; the issuer has no route at all (CloudFormation invokes it).
+        assertEquals(Set.of("RegistryTokenFunction", "RegistryOAuthTokenFunction", "CertificateIssuerFunction"), signers.keySet());
+        // GET /v2/token signs only behind the registry authorizer; POST /v2/token carries its credentials in the body,
+        // so its handler decides the login itself (RegistryLogins.decide, the authorizer's code) before it signs; the
+        // issuer has no route at all (CloudFormation invokes it).
         assertEquals(List.of("RegistryBasicAuth"), authorizers(signers.get("RegistryTokenFunction")));
+        assertEquals("dev.registrytokens.oauthtoken.OAuthTokenHandler::handleRequest",
+                signers.get("RegistryOAuthTokenFunction").at("/Properties/Handler").asText());
         assertTrue(signers.get("CertificateIssuerFunction").at("/Properties/Events").isMissingNode());
         for (Map.Entry<String, JsonNode> function : functions().entrySet()) {
-            if (authorizers(function.getValue()).contains("NONE")) {
+            if (authorizers(function.getValue()).contains("NONE") && !function.getKey().equals("RegistryOAuthTokenFunction")) {
                 assertTrue(allowedActions(function.getValue())
                                 .noneMatch(action -> action.startsWith("kms:") && !action.equals("kms:GetPublicKey")),
                         function.getKey() + " is public: at most it may read the public key");

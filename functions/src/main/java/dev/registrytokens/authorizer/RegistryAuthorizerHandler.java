@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.SnapStart;
 import dev.registrytokens.http.ApiRequest;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.registry.BasicCredentials;
 import dev.registrytokens.registry.RegistryLogins;
 import java.util.Map;
 import java.util.Optional;
@@ -32,20 +32,11 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
 
     @Override
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        Optional<RegistryLogins.Login> login;
-        String failure = null;
-        try {
-            // The source is API Gateway's TCP peer; X-Forwarded-For is the client's to write and is never read.
-            String sourceIp = event.getRequestContext() == null || event.getRequestContext().getHttp() == null ? null
-                    : event.getRequestContext().getHttp().getSourceIp();
-            login = logins.authenticate(ApiRequest.header(event.getHeaders(), "authorization"), sourceIp);
-        } catch (RuntimeException e) {
-            login = Optional.empty();
-            failure = e.getClass().getSimpleName();
-        }
-        String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
-        System.out.println(Json.write(new DecisionLogLine(requestId, login.map(RegistryLogins.Login::tokenId).orElse(null),
-                login.isPresent(), failure)));
+        var requestContext = event.getRequestContext();
+        // The source is API Gateway's TCP peer; X-Forwarded-For is the client's to write and is never read.
+        String sourceIp = requestContext == null || requestContext.getHttp() == null ? null : requestContext.getHttp().getSourceIp();
+        Optional<RegistryLogins.Login> login = logins.decide(BasicCredentials.parse(ApiRequest.header(event.getHeaders(), "authorization")),
+                sourceIp, requestContext == null ? null : requestContext.getRequestId());
         return login.map(allowed -> new SimpleIAMPolicyResponse(true, Map.of(
                         "tokenId", allowed.tokenId(),
                         "accountId", allowed.accountId(),
@@ -63,7 +54,4 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
         logins.prime();
     }
 
-    /** No username: a denied login's username may be a mistyped secret. */
-    private record DecisionLogLine(String requestId, String tokenId, boolean allowed, String failure) {
-    }
 }

@@ -6,6 +6,8 @@ import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
+import dev.registrytokens.registry.RegistryTokenIssuer;
+import dev.registrytokens.registry.RegistryTokens;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -103,6 +105,14 @@ public final class AwsClients {
 
     public static RegistrySigningKey registrySigningKey() {
         return new RegistrySigningKey(kms(), requiredEnv("SIGNING_KEY_ID"));
+    }
+
+    /** The token endpoint's grants: JWTs signed under the KMS CA, for the template's service, issuer and lifetimes. */
+    public static RegistryTokens registryTokens() {
+        return new RegistryTokens(new RegistryTokenIssuer(registrySigningKey(), requiredEnv("REGISTRY_ISSUER"),
+                Duration.ofSeconds(Long.parseLong(requiredEnv("TOKEN_TTL_SECONDS"))),
+                Duration.ofSeconds(Long.parseLong(requiredEnv("SIGNING_CERTIFICATE_SECONDS"))), Clock.systemUTC()),
+                requiredEnv("REGISTRY_SERVICE"));
     }
 
     /** The stored certificate of the signing key, in the token table. */

@@ -18,6 +18,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request);
 
+    /** How a domain error is answered: the project's error object, unless a protocol dictates another shape. */
+    protected APIGatewayV2HTTPResponse errorResponse(ApiException error) {
+        return ApiResponses.error(error);
+    }
+
     /**
      * SnapStart priming: runs this handler on {@link #primingRequest()}, which reads and never writes. Handlers
      * whose path that request does not reach, or whose path has side effects, prime otherwise.
@@ -56,7 +61,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         try {
             response = handle(request);
         } catch (ApiException e) {
-            response = ApiResponses.error(e);
+            response = errorResponse(e);
             failure = e.code();
         } catch (RuntimeException e) {
             response = ApiResponses.internalError();

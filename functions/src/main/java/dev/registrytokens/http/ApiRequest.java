@@ -109,21 +109,56 @@ public final class ApiRequest {
         return Long.parseLong(matcher.group(1));
     }
 
-    /** The body as a JSON object, at most 16 KiB. */
-    public ObjectNode jsonBody() {
+    /** The body's bytes (API Gateway base64-encodes some), at most 16 KiB; {@code code} names what it should have been. */
+    private byte[] body(String code, String expected) {
         String body = event.getBody();
         if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("invalid_json", "The request body must be a JSON object.", null);
+            throw ApiException.badRequest(code, "The request body must be " + expected + ".", null);
         }
         byte[] bytes;
         try {
             bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_json", "The request body is not valid base64.", null);
+            throw ApiException.badRequest(code, "The request body is not valid base64.", null);
         }
         if (bytes.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "payload_too_large", "The request body must be at most 16 KiB.", null);
         }
+        return bytes;
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body (an OAuth2 token request): each name's values, in order. */
+    public Map<String, List<String>> formBody() {
+        String contentType = header("Content-Type");
+        if (contentType == null || !contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw ApiException.badRequest("invalid_request", "The request body must be application/x-www-form-urlencoded.", "Content-Type");
+        }
+        Map<String, List<String>> form = new java.util.LinkedHashMap<>();
+        for (String pair : new String(body("invalid_request", "a form"), StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                form.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid_request", "The form body is not valid URL encoding.", null);
+            }
+        }
+        return form;
+    }
+
+    /** The address the request came from, as API Gateway saw it (its TCP peer; never X-Forwarded-For). */
+    public String sourceIp() {
+        var context = event.getRequestContext();
+        return context == null || context.getHttp() == null ? null : context.getHttp().getSourceIp();
+    }
+
+    /** The body as a JSON object, at most 16 KiB. */
+    public ObjectNode jsonBody() {
+        byte[] bytes = body("invalid_json", "a JSON object");
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(bytes);

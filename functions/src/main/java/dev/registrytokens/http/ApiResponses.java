@@ -43,6 +43,22 @@ public final class ApiResponses {
         return json(error.status(), Map.of("error", detail), headers);
     }
 
+    /**
+     * An OAuth2 error (RFC 6749 section 5.2): {@code error} is one of its codes, {@code error_description} says why. The
+     * project's codes that RFC 6749 does not have become {@code invalid_scope} (too many scopes) or {@code invalid_request}.
+     */
+    public static APIGatewayV2HTTPResponse oauthError(ApiException error) {
+        String code = switch (error.code()) {
+            case "invalid_grant", "unsupported_grant_type", "invalid_request" -> error.code();
+            case "too_many_scopes" -> "invalid_scope";
+            default -> "invalid_request";
+        };
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", error.getMessage());
+        return json(error.status(), body, Map.of());
+    }
+
     public static APIGatewayV2HTTPResponse internalError() {
         return error(new ApiException(500, "internal_error", "Something went wrong; nothing was changed.", null));
     }

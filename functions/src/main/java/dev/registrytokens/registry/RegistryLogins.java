@@ -7,6 +7,7 @@ import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.http.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,13 +55,37 @@ public final class RegistryLogins {
 
     /** {@code sourceIp} is the address the request came from, as API Gateway saw it. */
     public Optional<Login> authenticate(String authorizationHeader, String sourceIp) {
-        Optional<BasicCredentials> credentials = BasicCredentials.parse(authorizationHeader);
+        return BasicCredentials.parse(authorizationHeader).flatMap(credentials -> authenticate(credentials, sourceIp));
+    }
+
+    /**
+     * The login decision of both token routes, logged: the authorizer's (Basic header) and the OAuth2 password grant's
+     * (form body). Any failure refuses: it fails closed. The log line names the token, never the username (a denied
+     * username may be a mistyped secret) nor the secret.
+     */
+    public Optional<Login> decide(Optional<BasicCredentials> credentials, String sourceIp, String requestId) {
+        Optional<Login> login;
+        String failure = null;
+        try {
+            login = credentials.flatMap(presented -> authenticate(presented, sourceIp));
+        } catch (RuntimeException e) {
+            login = Optional.empty();
+            failure = e.getClass().getSimpleName();
+        }
+        System.out.println(Json.write(new DecisionLogLine(requestId, login.map(Login::tokenId).orElse(null), login.isPresent(), failure)));
+        return login;
+    }
+
+    private record DecisionLogLine(String requestId, String tokenId, boolean allowed, String failure) {
+    }
+
+    /** The decision for credentials however they came. */
+    private Optional<Login> authenticate(BasicCredentials credentials, String sourceIp) {
         Optional<String> source = LoginSource.keyOf(sourceIp);
-        if (credentials.isEmpty() || !Secrets.isWellFormed(credentials.get().secret())
-                || credentials.get().username().length() > MAX_USERNAME_LENGTH || source.isEmpty()) {
+        if (!Secrets.isWellFormed(credentials.secret()) || credentials.username().length() > MAX_USERNAME_LENGTH || source.isEmpty()) {
             return Optional.empty();
         }
-        String username = credentials.get().username();
+        String username = credentials.username();
         Instant now = clock.instant();
         long windowSeconds = failureWindow.toSeconds();
         long window = now.getEpochSecond() / windowSeconds;
@@ -76,12 +101,12 @@ public final class RegistryLogins {
             return Optional.empty(); // even a correct secret: the source gets no answer until its window passes
         }
         byte[] storedMac = login.mac().asByteArrayUnsafe();
-        byte[] secretHash = RememberedSecrets.hashOf(credentials.get().secret());
+        byte[] secretHash = RememberedSecrets.hashOf(credentials.secret());
         boolean matches = switch (remembered.verdict(username, storedMac, secretHash)) {
             case MATCHES -> true;
             case REFUSED -> false; // KMS said so already: no KMS call, so nothing to count
             case UNKNOWN -> {
-                boolean verified = SecretMacs.sameMac(login.mac(), macs.macOf(credentials.get().secret()));
+                boolean verified = SecretMacs.sameMac(login.mac(), macs.macOf(credentials.secret()));
                 if (verified) {
                     remembered.rememberMatch(username, storedMac, secretHash);
                 } else {

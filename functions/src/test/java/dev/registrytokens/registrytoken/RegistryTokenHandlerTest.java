@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.registry.RegistrySigningKey;
 import dev.registrytokens.registry.RegistryTokenIssuer;
+import dev.registrytokens.registry.RegistryTokens;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsCallCounter;
@@ -45,8 +46,8 @@ class RegistryTokenHandlerTest {
     private final RegistryTokenHandler handler = handler(Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC());
 
     private RegistryTokenHandler handler(Duration lifetime, Duration leafLifetime, Clock clock) {
-        return new RegistryTokenHandler(new RegistryTokenIssuer(certificateAuthority, "registry-tokens", lifetime, leafLifetime, clock),
-                "registry.local");
+        return new RegistryTokenHandler(new RegistryTokens(
+                new RegistryTokenIssuer(certificateAuthority, "registry-tokens", lifetime, leafLifetime, clock), "registry.local"));
     }
 
     private static Map<String, Object> login(String permission) {
@@ -184,6 +185,15 @@ class RegistryTokenHandlerTest {
         JsonNode access = part(answer.body().get("token").asText(), 1).get("access");
         assertEquals(JSON.readTree("[{\"type\":\"repository\",\"name\":\"acme/app\",\"actions\":[\"pull\"]},"
                 + "{\"type\":\"repository\",\"name\":\"acme/base\",\"actions\":[\"pull\"]}]"), access);
+    }
+
+    @Test
+    void grantsEachOfSeveralScopesSentSpaceSeparatedInOneParameterAsDistributionWritesAMount() throws Exception {
+        ApiResult answer = ApiCall.from("registry-token.json")
+                .rawQuery("service=registry.local&scope=repository:acme/a:pull%20repository:acme/b:pull").to(handler).assertStatus(200);
+        assertEquals(JSON.readTree("[{\"type\":\"repository\",\"name\":\"acme/a\",\"actions\":[\"pull\"]},"
+                + "{\"type\":\"repository\",\"name\":\"acme/b\",\"actions\":[\"pull\"]}]"),
+                part(answer.body().get("token").asText(), 1).get("access"));
     }
 
     @Test

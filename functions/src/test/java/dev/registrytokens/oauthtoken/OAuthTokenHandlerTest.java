@@ -1,0 +1,124 @@
+package dev.registrytokens.oauthtoken;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.Secrets;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.registry.RegistryTokenIssuer;
+import dev.registrytokens.registry.RegistryTokens;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.ApiResult;
+import dev.registrytokens.testing.AwsCallCounter;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.CapturedOutput;
+import dev.registrytokens.testing.RegistryFixtures;
+import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestStack;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The OAuth2 password grant on POST /v2/token makes the authorizer's login decision and the GET route's grant. */
+@ExtendWith(AwsEmulator.class)
+class OAuthTokenHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final AwsCallCounter calls = new AwsCallCounter();
+    private final OAuthTokenHandler handler = new OAuthTokenHandler(RegistryFixtures.logins(calls, Clock.systemUTC()),
+            new RegistryTokens(new RegistryTokenIssuer(RegistryFixtures.signingKey(calls), "registry-tokens",
+                    Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC()), "registry.local"));
+    private final TestAccount owner = TestAccount.fresh();
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** A password grant as containerd sends it: scopes space-separated in one field, and a client_id. */
+    private static String passwordGrant(String username, String secret, String scopes) {
+        return "grant_type=password&username=" + encode(username) + "&password=" + encode(secret)
+                + "&service=registry.local&scope=" + encode(scopes) + "&client_id=containerd-client";
+    }
+
+    private ApiResult post(String form) {
+        return ApiCall.from("registry-oauth-token.json")
+                .body(Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8))).to(handler);
+    }
+
+    private static JsonNode claims(String jwt) throws Exception {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    @Test
+    void aPasswordGrantWithSpaceSeparatedScopesGetsAJwtGrantingEachRepository() throws Exception {
+        TokenView token = TestStack.createToken(owner, "ci", Permission.PULL_PUSH, 30);
+        String a = owner.namespace() + "/a";
+        String b = owner.namespace() + "/b";
+        ApiResult answer = post(passwordGrant(token.username(), token.secret(), "repository:" + a + ":pull,push repository:" + b + ":pull"))
+                .assertStatus(200);
+        assertEquals(300, answer.body().get("expires_in").asLong());
+        assertTrue(answer.body().get("issued_at").isTextual());
+        assertEquals("repository:" + a + ":pull,push repository:" + b + ":pull", answer.body().get("scope").asText());
+        JsonNode access = claims(answer.body().get("access_token").asText()).get("access");
+        assertEquals(JSON.readTree("[{\"type\":\"repository\",\"name\":\"" + a + "\",\"actions\":[\"pull\",\"push\"]},"
+                + "{\"type\":\"repository\",\"name\":\"" + b + "\",\"actions\":[\"pull\"]}]"), access);
+    }
+
+    @Test
+    void aRepeatGrantCostsWhatARepeatGetLoginCostsOneReadAndNoKms() {
+        TokenView token = TestStack.createToken(owner, "ci", Permission.PULL, 30);
+        String form = passwordGrant(token.username(), token.secret(), "repository:" + owner.namespace() + "/app:pull");
+        post(form).assertStatus(200);
+        calls.reset();
+        post(form).assertStatus(200);
+        assertEquals(1, calls.count("BatchGetItem"), calls::toString);
+        assertEquals(1, calls.total(), calls::toString);
+    }
+
+    @Test
+    void badCredentialsAreInvalidGrantAndCountLikeAWrongBasicLogin() {
+        TokenView token = TestStack.createToken(owner, "ci", Permission.PULL, 30);
+        String wrong = Secrets.generate(); // well-formed, so it reaches KMS
+
+        calls.reset();
+        ApiResult answer = post(passwordGrant(token.username(), wrong, "repository:" + owner.namespace() + "/app:pull")).assertStatus(400);
+        assertEquals("invalid_grant", answer.body().get("error").asText());
+        assertTrue(answer.body().get("error_description").isTextual());
+        assertEquals(1, calls.count("GenerateMac"), calls::toString);
+        assertEquals(1, calls.count("UpdateItem"), "one counted failure against the source, as a wrong Basic login: " + calls);
+        calls.reset();
+        post(passwordGrant(owner.namespace() + "+nobody", token.secret(), "")).assertStatus(400);
+        assertEquals(1, calls.total(), "an unknown username: the login read only, no KMS, no write: " + calls);
+        assertTrue(CapturedOutput.text().contains("\"allowed\":false"), "the authorizer's decision line");
+    }
+
+    @Test
+    void aRefreshTokenGrantIsUnsupported() {
+        ApiResult answer = post("grant_type=refresh_token&refresh_token=x&service=registry.local&client_id=c").assertStatus(400);
+        assertEquals("unsupported_grant_type", answer.body().get("error").asText());
+        assertEquals(0, calls.total(), calls::toString);
+    }
+
+    @Test
+    void aGrantWithoutPasswordOrNotAFormIsAnInvalidRequest() {
+        assertEquals("invalid_request", post("grant_type=password&username=acme%2Bci&service=registry.local").assertStatus(400)
+                .body().get("error").asText());
+        ApiResult json = ApiCall.from("registry-oauth-token.json").header("Content-Type", "application/json")
+                .body(Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8))).to(handler).assertStatus(400);
+        assertEquals("invalid_request", json.body().get("error").asText());
+    }
+
+    @Test
+    void moreThanFiftyScopesIsAnInvalidScope() {
+        TokenView token = TestStack.createToken(owner, "ci", Permission.PULL, 30);
+        String scopes = String.join(" ", java.util.Collections.nCopies(51, "repository:" + owner.namespace() + "/app:pull"));
+        assertEquals("invalid_scope", post(passwordGrant(token.username(), token.secret(), scopes)).assertStatus(400)
+                .body().get("error").asText());
+    }
+}
