@@ -3,10 +3,12 @@ package dev.registrytokens.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,19 +28,25 @@ import java.util.UUID;
  * (payload 2.0) event that API Gateway would send, runs the route's authorizer first (JWT, or a Lambda REQUEST
  * authorizer in its own runtime), invokes the route's function in its local Lambda runtime, and turns the answer
  * back into HTTP, with API Gateway's own answers for unmatched routes (404), failed authorization (401/403) and
- * failed functions (500).
+ * failed functions (500). Writes one access line per request, as API Gateway's access logging does.
  */
 final class Gateway implements HttpHandler {
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What marks the gateway's access lines among the functions' ({@code [LogicalId] ...}) in the log. */
+    static final String ACCESS_LOG_PREFIX = "[gateway] ";
+
     private final Routes routes;
     private final Map<String, JwtAuthorizer> jwtAuthorizers = new HashMap<>();
     private final LambdaRuntimes functions;
+    private final PrintStream accessLog;
 
-    Gateway(Routes routes, LambdaRuntimes functions) {
+    Gateway(Routes routes, LambdaRuntimes functions, PrintStream accessLog) {
         this.routes = routes;
         this.functions = functions;
+        this.accessLog = accessLog;
         for (Routes.Route route : routes.all()) {
             if (route.authorizer() instanceof Routes.Jwt jwt && !jwtAuthorizers.containsKey(jwt.name())) {
                 JwtAuthorizer authorizer = new JwtAuthorizer(jwt.issuer(), jwt.audiences());
@@ -48,61 +56,82 @@ final class Gateway implements HttpHandler {
         }
     }
 
+    /**
+     * One request's access line: never headers, query strings or bodies, which may carry credentials. {@code status}
+     * is -1 when the request failed before any answer (the connection is then closed).
+     */
+    record AccessLine(String requestId, String method, String path, int status, String sourceIp) {
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        String requestId = UUID.randomUUID().toString();
         try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            Optional<Routes.Match> match = routes.match(exchange.getRequestMethod(), path);
-            if (match.isEmpty()) {
-                send(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
-                return;
+            respond(exchange, requestId);
+        } finally {
+            if (exchange.getResponseCode() == -1) {
+                logAccess(exchange, requestId, -1);
             }
-            APIGatewayV2HTTPEvent event = toEvent(exchange, match.get());
-            Routes.Route route = match.get().route();
-            switch (route.authorizer()) {
-                case Routes.None none -> {
-                }
-                case Routes.Jwt jwt -> {
-                    Optional<Map<String, String>> claims = jwtAuthorizers.get(jwt.name()).verify(event.getHeaders().get("authorization"));
-                    if (claims.isEmpty()) {
-                        sendUnauthorizedBearer(exchange);
-                        return;
-                    }
-                    event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                            .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                                    .withClaims(claims.get()).withScopes(null).build()).build());
-                }
-                case Routes.LambdaRequest lambda -> {
-                    if (lambda.identityHeaders().stream().anyMatch(h -> event.getHeaders().get(h.toLowerCase()) == null)) {
-                        sendApiGatewayError(exchange, 401, "Unauthorized");
-                        return;
-                    }
-                    Optional<Map<String, Object>> context = authorize(lambda, event);
-                    if (context.isEmpty()) {
-                        sendApiGatewayError(exchange, 403, "Forbidden");
-                        return;
-                    }
-                    event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                            .withLambda(context.get()).build());
-                }
-            }
-            JsonNode response;
-            try {
-                response = functions.invoke(route.function(), event);
-            } catch (RuntimeException e) {
-                // A failed Lambda integration: API Gateway answers 500 with its own body.
-                e.printStackTrace();
-                sendApiGatewayError(exchange, 500, "Internal Server Error");
-                return;
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            response.path("headers").properties().forEach(header -> headers.put(header.getKey(), header.getValue().asText()));
-            String responseBody = response.path("body").isTextual() ? response.get("body").asText() : null;
-            byte[] body = responseBody == null ? new byte[0]
-                    : response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(responseBody)
-                    : responseBody.getBytes(StandardCharsets.UTF_8);
-            send(exchange, response.path("statusCode").asInt(500), headers, body);
         }
+    }
+
+    private void logAccess(HttpExchange exchange, String requestId, int status) throws IOException {
+        accessLog.println(ACCESS_LOG_PREFIX + JSON.writeValueAsString(new AccessLine(requestId, exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(), status, exchange.getRemoteAddress().getAddress().getHostAddress())));
+    }
+
+    private void respond(HttpExchange exchange, String requestId) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        Optional<Routes.Match> match = routes.match(exchange.getRequestMethod(), path);
+        if (match.isEmpty()) {
+            send(exchange, requestId, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        APIGatewayV2HTTPEvent event = toEvent(exchange, match.get(), requestId);
+        Routes.Route route = match.get().route();
+        switch (route.authorizer()) {
+            case Routes.None none -> {
+            }
+            case Routes.Jwt jwt -> {
+                Optional<Map<String, String>> claims = jwtAuthorizers.get(jwt.name()).verify(event.getHeaders().get("authorization"));
+                if (claims.isEmpty()) {
+                    sendUnauthorizedBearer(exchange, requestId);
+                    return;
+                }
+                event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                .withClaims(claims.get()).withScopes(null).build()).build());
+            }
+            case Routes.LambdaRequest lambda -> {
+                if (lambda.identityHeaders().stream().anyMatch(h -> event.getHeaders().get(h.toLowerCase()) == null)) {
+                    sendApiGatewayError(exchange, requestId, 401, "Unauthorized");
+                    return;
+                }
+                Optional<Map<String, Object>> context = authorize(lambda, event);
+                if (context.isEmpty()) {
+                    sendApiGatewayError(exchange, requestId, 403, "Forbidden");
+                    return;
+                }
+                event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        .withLambda(context.get()).build());
+            }
+        }
+        JsonNode response;
+        try {
+            response = functions.invoke(route.function(), event);
+        } catch (RuntimeException e) {
+            // A failed Lambda integration: API Gateway answers 500 with its own body.
+            e.printStackTrace();
+            sendApiGatewayError(exchange, requestId, 500, "Internal Server Error");
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.path("headers").properties().forEach(header -> headers.put(header.getKey(), header.getValue().asText()));
+        String responseBody = response.path("body").isTextual() ? response.get("body").asText() : null;
+        byte[] body = responseBody == null ? new byte[0]
+                : response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(responseBody)
+                : responseBody.getBytes(StandardCharsets.UTF_8);
+        send(exchange, requestId, response.path("statusCode").asInt(500), headers, body);
     }
 
     /** Runs a Lambda REQUEST authorizer (payload 2.0, simple responses); empty means denied. */
@@ -151,7 +180,7 @@ final class Gateway implements HttpHandler {
         }
     }
 
-    private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Routes.Match match) throws IOException {
+    private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Routes.Match match, String requestId) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         String rawQuery = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
@@ -179,7 +208,7 @@ final class Gateway implements HttpHandler {
                         .withApiId("local")
                         .withDomainName(headers.getOrDefault("host", "127.0.0.1"))
                         .withDomainPrefix("local")
-                        .withRequestId(UUID.randomUUID().toString())
+                        .withRequestId(requestId)
                         .withRouteKey(match.route().routeKey())
                         .withStage("$default")
                         .withTime(REQUEST_TIME.format(now))
@@ -210,18 +239,20 @@ final class Gateway implements HttpHandler {
      * API Gateway's own 401 body ({@code {"message":"Unauthorized"}}) plus the project's error object, so
      * that local clients see the error shape every other failure has. Deployed, API Gateway sends only the former.
      */
-    private static void sendUnauthorizedBearer(HttpExchange exchange) throws IOException {
-        send(exchange, 401, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
+    private void sendUnauthorizedBearer(HttpExchange exchange, String requestId) throws IOException {
+        send(exchange, requestId, 401, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
                 ("{\"message\":\"Unauthorized\",\"error\":{\"code\":\"unauthorized\","
                         + "\"message\":\"A valid bearer token is required.\",\"field\":null}}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void sendApiGatewayError(HttpExchange exchange, int status, String message) throws IOException {
-        send(exchange, status, Map.of("Content-Type", "application/json"),
+    private void sendApiGatewayError(HttpExchange exchange, String requestId, int status, String message) throws IOException {
+        send(exchange, requestId, status, Map.of("Content-Type", "application/json"),
                 ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+    /** Logs the request first, so its line is in the log before the client has the answer. */
+    private void send(HttpExchange exchange, String requestId, int status, Map<String, String> headers, byte[] body) throws IOException {
+        logAccess(exchange, requestId, status);
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         boolean empty = body.length == 0 || status == 204 || exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, empty ? -1 : body.length);

@@ -68,7 +68,7 @@ public final class LocalApi {
         LambdaRuntimes functions = new LambdaRuntimes(LambdaFunctionSpec.fromTemplate(templateTree, values),
                 settings.runtime(credentials, System.out));
         HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        apiServer.createContext("/", new Gateway(routes, functions));
+        apiServer.createContext("/", new Gateway(routes, functions, System.out));
         apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         apiServer.start();
         Gateway.describe(routes).forEach(route -> System.out.println("  " + route));

@@ -79,6 +79,25 @@ final class LocalApiProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /**
+     * The token endpoint, named as a registry's realm: by host name, since crane refuses a realm whose host is a
+     * loopback or private IP literal.
+     */
+    String tokenRealm() {
+        return "http://localhost:" + port + "/v2/token";
+    }
+
+    /** The gateway's access lines so far, one per request, oldest first. */
+    java.util.List<Gateway.AccessLine> accessLines() throws IOException {
+        var lines = new java.util.ArrayList<Gateway.AccessLine>();
+        for (String line : log().lines().toList()) {
+            if (line.startsWith(Gateway.ACCESS_LOG_PREFIX)) {
+                lines.add(JSON.readValue(line.substring(Gateway.ACCESS_LOG_PREFIX.length()), Gateway.AccessLine.class));
+            }
+        }
+        return lines;
+    }
+
     /** A bearer JWT from the process's dev issuer, as ./dev token prints it. */
     String bearerFor(String owner, String namespace) {
         try (HttpClient http = HttpClient.newHttpClient()) {

@@ -57,6 +57,15 @@ final class OciImage {
         throw new IllegalStateException("no " + tag + " in " + layout);
     }
 
+    /** The manifest digest of a layout that holds one image, whatever a client named it. */
+    static String onlyManifestDigest(Path layout) throws IOException {
+        var manifests = JSON.readTree(layout.resolve("index.json").toFile()).path("manifests");
+        if (manifests.size() != 1) {
+            throw new IllegalStateException(layout + " holds " + manifests.size() + " manifests, not one");
+        }
+        return manifests.get(0).path("digest").asText();
+    }
+
     private static Map<String, Object> descriptor(String mediaType, byte[] blob) throws Exception {
         return Map.of("mediaType", mediaType, "digest", "sha256:" + sha256(blob), "size", blob.length);
     }

@@ -63,7 +63,7 @@ class RegistryEndToEndTest {
 
     @BeforeParameterizedClassInvocation
     static void startRegistry(RegistryProcess.Version version) throws Exception {
-        REGISTRIES.put(version, RegistryProcess.start(version, "http://127.0.0.1:" + api.port + "/v2/token", apiCertificate,
+        REGISTRIES.put(version, RegistryProcess.start(version, api.tokenRealm(), apiCertificate,
                 work.resolve("storage-" + version)));
     }
 

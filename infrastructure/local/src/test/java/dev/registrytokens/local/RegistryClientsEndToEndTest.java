@@ -1,0 +1,187 @@
+package dev.registrytokens.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.testing.AwsEmulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every registry client a user may pick (skopeo, crane, oras, regctl) logs in to each registry version with a token
+ * made through the local API, pushes, pulls back and copies across repositories, and is refused a push with a PULL
+ * token. The gateway's access lines count the token requests each operation made; the figures are printed as a table.
+ */
+@ExtendWith(AwsEmulator.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(RegistryProcess.Version.class)
+class RegistryClientsEndToEndTest {
+    private static final String TOKEN_PATH = "/v2/token";
+    private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
+    /** Token requests by client and registry, then by operation. */
+    private static final Map<String, Map<String, TokenRequests>> FIGURES = new TreeMap<>();
+    private static LocalApiProcess api;
+    private static Path apiCertificate;
+    private static Path image;
+    private static String imageDigest;
+    @TempDir
+    static Path work;
+    private final RegistryProcess.Version version;
+    private final RegistryProcess registry;
+
+    RegistryClientsEndToEndTest(RegistryProcess.Version version) {
+        this.version = version;
+        this.registry = REGISTRIES.get(version);
+    }
+
+    /** The token endpoint's requests during one operation: by method, and how many it answered 200. */
+    record TokenRequests(int get, int post, int ok) {
+        static TokenRequests of(List<Gateway.AccessLine> lines) {
+            List<Gateway.AccessLine> token = lines.stream().filter(line -> line.path().equals(TOKEN_PATH)).toList();
+            return new TokenRequests((int) token.stream().filter(line -> line.method().equals("GET")).count(),
+                    (int) token.stream().filter(line -> line.method().equals("POST")).count(),
+                    (int) token.stream().filter(line -> line.status() == 200).count());
+        }
+
+        int total() {
+            return get + post;
+        }
+
+        @Override
+        public String toString() {
+            return get + " GET" + (post > 0 ? " + " + post + " POST" : "");
+        }
+    }
+
+    private record Measured(CommandLine.Result result, TokenRequests tokenRequests) {
+    }
+
+    @BeforeAll
+    static void startApi() throws Exception {
+        api = LocalApiProcess.start(Map.of());
+        apiCertificate = work.resolve("certs.pem");
+        Files.writeString(apiCertificate, api.getText("/certs.pem"));
+        image = work.resolve("image");
+        imageDigest = OciImage.write(image, "v1", "hello from registry-tokens\n");
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void startRegistry(RegistryProcess.Version version) throws Exception {
+        REGISTRIES.put(version, RegistryProcess.start(version, api.tokenRealm(), apiCertificate, work.resolve("storage-" + version)));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stopRegistry(RegistryProcess.Version version) {
+        REGISTRIES.remove(version).close();
+    }
+
+    @AfterAll
+    static void printTokenRequestsPerOperation() {
+        List<String> operations = List.of("login", "push", "pull", "copy", "refused push");
+        StringBuilder table = new StringBuilder(String.format("token requests per operation:%n%-28s", "client / registry"));
+        operations.forEach(operation -> table.append(String.format("%-16s", operation)));
+        FIGURES.forEach((row, figures) -> {
+            table.append(String.format("%n%-28s", row));
+            operations.forEach(operation -> table.append(String.format("%-16s", figures.getOrDefault(operation, new TokenRequests(0, 0, 0)))));
+        });
+        System.out.println(table);
+    }
+
+    @AfterAll
+    static void stopApi() {
+        api.close();
+    }
+
+    /** Runs one client operation and counts the token requests the gateway logged meanwhile. */
+    private Measured measure(RegistryClient.Kind client, String operation, Callable<CommandLine.Result> run) throws Exception {
+        int before = api.accessLines().size();
+        CommandLine.Result result = run.call();
+        List<Gateway.AccessLine> lines = api.accessLines();
+        TokenRequests tokenRequests = TokenRequests.of(lines.subList(before, lines.size()));
+        FIGURES.computeIfAbsent(client + " / " + version, row -> new TreeMap<>()).put(operation, tokenRequests);
+        return new Measured(result, tokenRequests);
+    }
+
+    private record Token(String username, String secret) {
+    }
+
+    private static Token create(String namespace, String permission) throws Exception {
+        var answer = api.call("POST", "/tokens", api.bearerFor("owner-" + namespace, namespace),
+                "{\"name\":\"ci\",\"permission\":\"" + permission + "\",\"expiresInDays\":1}");
+        assertEquals(201, answer.status(), answer.body()::toString);
+        return new Token(answer.body().get("username").asText(), answer.body().get("secret").asText());
+    }
+
+    /**
+     * The registry by the realm's host name: oras refuses a loopback realm unless the registry is reached at the
+     * realm's own host.
+     */
+    private String host() {
+        return "localhost:" + registry.port;
+    }
+
+    private String repo(String namespace, String name) {
+        return host() + "/" + namespace + "/" + name;
+    }
+
+    /** The operation succeeded, and it asked the token endpoint for a token at least once and got one. */
+    private static void assertSucceededWithATokenRequest(Measured measured) {
+        assertTrue(measured.result().succeeded(), measured.result()::output);
+        assertTrue(measured.tokenRequests().total() >= 1, () -> "no token request: " + measured.result().output());
+        assertTrue(measured.tokenRequests().ok() >= 1, () -> "no token granted: " + measured.tokenRequests());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RegistryClient.Kind.class)
+    void logsInPushesPullsBackTheSameDigestAndCopiesAcrossRepositories(RegistryClient.Kind kind) throws Exception {
+        String namespace = "clients" + UUID.randomUUID().toString().substring(0, 8);
+        Token token = create(namespace, "PULL_PUSH");
+        RegistryClient client = kind.in(Files.createTempDirectory(work, kind + "-push"));
+
+        assertTrue(measure(kind, "login", () -> client.login(host(), token.username(), token.secret())).result().succeeded());
+        assertSucceededWithATokenRequest(measure(kind, "push", () -> client.push(image, "v1", repo(namespace, "app") + ":v1")));
+        Path pulled = work.resolve(kind + "-pulled-" + namespace);
+        assertSucceededWithATokenRequest(measure(kind, "pull", () -> client.pull(repo(namespace, "app") + ":v1", pulled, "v1")));
+        assertEquals(imageDigest, OciImage.onlyManifestDigest(pulled));
+
+        assertSucceededWithATokenRequest(measure(kind, "copy",
+                () -> client.copy(repo(namespace, "app") + ":v1", repo(namespace, "copy") + ":v1")));
+        Path copied = work.resolve(kind + "-copied-" + namespace);
+        CommandLine.Result pullCopy = client.pull(repo(namespace, "copy") + ":v1", copied, "v1");
+        assertTrue(pullCopy.succeeded(), pullCopy::output);
+        assertEquals(imageDigest, OciImage.onlyManifestDigest(copied));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RegistryClient.Kind.class)
+    void withAPullTokenThePushIsRefusedByTheRegistryAfterATokenWasGranted(RegistryClient.Kind kind) throws Exception {
+        String namespace = "clients" + UUID.randomUUID().toString().substring(0, 8);
+        Token token = create(namespace, "PULL");
+        RegistryClient client = kind.in(Files.createTempDirectory(work, kind + "-pull"));
+        CommandLine.Result login = client.login(host(), token.username(), token.secret());
+        assertTrue(login.succeeded(), login::output);
+
+        Measured push = measure(kind, "refused push", () -> client.push(image, "v1", repo(namespace, "app") + ":v1"));
+        assertFalse(push.result().succeeded(), push.result()::output);
+        String output = push.result().output().toLowerCase();
+        assertTrue(output.contains("unauthorized") || output.contains("denied") || output.contains("insufficient_scope"), output);
+        // The token endpoint grants a PULL token's pull and leaves out push; the registry is the one that refuses.
+        assertTrue(push.tokenRequests().ok() >= 1, () -> "no token granted: " + push.tokenRequests());
+    }
+}
