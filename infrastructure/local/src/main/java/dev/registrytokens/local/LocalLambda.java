@@ -41,7 +41,6 @@ final class LocalLambda implements AutoCloseable {
     record ColdStart(long started, long restoreRequested, long initDone, long answered) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final LambdaFunctionSpec function;
     private final Runtime runtime;
     private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
@@ -137,6 +136,8 @@ final class LocalLambda implements AutoCloseable {
         private final Process process;
         private final RuntimeApiBridge bridge;
         private final URI invocations;
+        /** Its own: a pooled connection must never outlive the environment into another that gets the same port. */
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final long started = System.nanoTime();
         private boolean invoked;
 
@@ -205,7 +206,7 @@ final class LocalLambda implements AutoCloseable {
                     .timeout(Duration.ofSeconds(function.timeout() + 30L))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(event)).build();
             try {
-                byte[] response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+                byte[] response = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
                 ColdStart coldStart = invoked ? null
                         : new ColdStart(started, bridge.restoreRequestedNanos(), bridge.firstInvocationRequestedNanos(), System.nanoTime());
                 invoked = true;
@@ -243,6 +244,7 @@ final class LocalLambda implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             bridge.close();
+            http.shutdownNow();
         }
     }
 }
