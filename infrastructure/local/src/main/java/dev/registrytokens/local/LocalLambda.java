@@ -41,6 +41,7 @@ final class LocalLambda implements AutoCloseable {
     record ColdStart(long started, long restoreRequested, long initDone, long answered) {
     }
 
+    private static final int START_ATTEMPTS = 3;
     private final LambdaFunctionSpec function;
     private final Runtime runtime;
     private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
@@ -100,10 +101,19 @@ final class LocalLambda implements AutoCloseable {
         throw new IllegalStateException(function.logicalId() + ": every execution environment stayed busy");
     }
 
+    /** Starts an environment; a start that lost its ports to another process is tried again on fresh ones. */
     private Environment startIn(int number) {
         Environment started = null;
         try {
-            started = new Environment(number);
+            for (int attempt = 1; started == null; attempt++) {
+                try {
+                    started = new Environment(number);
+                } catch (IllegalStateException lostItsPorts) {
+                    if (attempt == START_ATTEMPTS) {
+                        throw lostItsPorts;
+                    }
+                }
+            }
             return started;
         } finally {
             synchronized (all) {
@@ -142,8 +152,9 @@ final class LocalLambda implements AutoCloseable {
         private boolean invoked;
 
         Environment(int number) {
-            int runtimeApiPort = LocalPorts.free();
-            int invokePort = LocalPorts.free();
+            int[] ports = LocalPorts.free(2);
+            int runtimeApiPort = ports[0];
+            int invokePort = ports[1];
             try {
                 bridge = RuntimeApiBridge.start("127.0.0.1:" + runtimeApiPort);
             } catch (IOException e) {
