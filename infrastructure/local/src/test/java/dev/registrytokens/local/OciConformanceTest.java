@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.registrytokens.testing.AwsEmulator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -196,7 +197,7 @@ class OciConformanceTest {
             environment.put("OCI_API_TAGS_DELETE", "false");
             Process suite = builder.start();
             suite.getOutputStream().close();
-            OUTPUTS.put(version, new String(suite.getInputStream().readAllBytes()));
+            OUTPUTS.put(version, new String(suite.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             if (!suite.waitFor(5, TimeUnit.MINUTES)) {
                 suite.destroyForcibly();
                 throw new IOException("the conformance suite did not finish within 5 minutes");
