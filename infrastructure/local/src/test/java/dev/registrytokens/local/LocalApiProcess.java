@@ -98,6 +98,19 @@ final class LocalApiProcess implements AutoCloseable {
         return lines;
     }
 
+    record RegistryToken(String username, String secret) {
+    }
+
+    /** A registry token made through the API by the namespace's owner, valid for a day. */
+    RegistryToken createRegistryToken(String namespace, String name, String permission) throws Exception {
+        Answer answer = call("POST", "/tokens", bearerFor("owner-" + namespace, namespace),
+                "{\"name\":\"" + name + "\",\"permission\":\"" + permission + "\",\"expiresInDays\":1}");
+        if (answer.status() != 201) {
+            throw new IllegalStateException("creating a token answered " + answer.status() + ": " + answer.body());
+        }
+        return new RegistryToken(answer.body().get("username").asText(), answer.body().get("secret").asText());
+    }
+
     /** A bearer JWT from the process's dev issuer, as ./dev token prints it. */
     String bearerFor(String owner, String namespace) {
         try (HttpClient http = HttpClient.newHttpClient()) {
