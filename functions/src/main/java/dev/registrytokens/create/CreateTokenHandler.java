@@ -3,10 +3,10 @@ package dev.registrytokens.create;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
-import dev.registrytokens.core.TokenRequests;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.http.TokenRequests;
 import dev.registrytokens.http.ApiResponses;
 
 /** {@code POST /tokens}: creates a token; the answer carries its secret, shown this once. */

@@ -1,12 +1,16 @@
 package dev.registrytokens.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.ApiException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +24,12 @@ public final class ApiRequest {
     static final int MAX_BODY_BYTES = 16 * 1024;
     /** The claim naming the account's registry namespace; without it the namespace is the subject. */
     static final String NAMESPACE_CLAIM = "namespace";
-    private static final Pattern IF_MATCH = Pattern.compile("(?:W/)?\"?([0-9]{1,18})\"?");
+    /** A version as this API writes it in an ETag: no sign, no leading zero. */
+    private static final Pattern VERSION = Pattern.compile("0|[1-9][0-9]{0,17}");
+    /** RFC 9110 entity-tag: optional weakness indicator, then opaque characters in double quotes. */
+    private static final Pattern ENTITY_TAG = Pattern.compile("(W/)?\"([\\x21\\x23-\\x7e\\x80-\\xff]*)\"");
+    /** A version no token has (they start at 1): what a tag that can never match strongly stands for. */
+    private static final long NO_VERSION = 0;
 
     private final APIGatewayV2HTTPEvent event;
 
@@ -96,17 +105,28 @@ public final class ApiRequest {
         return lambda == null ? Map.of() : lambda;
     }
 
-    /** The version in If-Match (a number, bare or as an ETag), or null when the header is absent or '*'. */
+    /**
+     * The version If-Match requires (RFC 9110, for a write), or null when it is absent or {@code *} (any current
+     * version; an empty header counts as absent). The comparison is strong: a weak tag ({@code W/"3"}) or another tag ({@code "03"}) matches no version,
+     * so the write fails with 412. The bare form {@code 3} is also accepted, as documented. A value that is no
+     * entity-tag at all (unbalanced quotes, garbage, a list) is 400.
+     */
     public Long ifMatch() {
         String value = header("If-Match");
         if (value == null || value.isBlank() || value.trim().equals("*")) {
             return null;
         }
-        Matcher matcher = IF_MATCH.matcher(value.trim());
-        if (!matcher.matches()) {
-            throw ApiException.badRequest("invalid_header", "If-Match must be a token version, such as 3 or \"3\".", "If-Match");
+        String trimmed = value.trim();
+        if (VERSION.matcher(trimmed).matches()) {
+            return Long.parseLong(trimmed);
         }
-        return Long.parseLong(matcher.group(1));
+        Matcher tag = ENTITY_TAG.matcher(trimmed);
+        if (!tag.matches()) {
+            throw ApiException.badRequest("invalid_header",
+                    "If-Match must be one entity-tag, such as \"3\" (or the bare version 3), or *.", "If-Match");
+        }
+        boolean weak = tag.group(1) != null;
+        return !weak && VERSION.matcher(tag.group(2)).matches() ? Long.parseLong(tag.group(2)) : NO_VERSION;
     }
 
     /** The body's bytes (API Gateway base64-encodes some), at most 16 KiB; {@code code} names what it should have been. */
@@ -156,12 +176,28 @@ public final class ApiRequest {
         return context == null || context.getHttp() == null ? null : context.getHttp().getSourceIp();
     }
 
-    /** The body as a JSON object, at most 16 KiB. */
+    /**
+     * The body as a JSON object: {@code Content-Type: application/json} (415 otherwise), UTF-8, at most 16 KiB, and
+     * exactly one JSON value (anything after it is an error, not ignored).
+     */
     public ObjectNode jsonBody() {
-        byte[] bytes = body("invalid_json", "a JSON object");
-        JsonNode node;
+        String contentType = header("Content-Type");
+        if (contentType == null || !isJson(contentType)) {
+            throw new ApiException(415, "unsupported_media_type", "The request body must be application/json (UTF-8).", "Content-Type");
+        }
+        String text;
         try {
-            node = Json.MAPPER.readTree(bytes);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body("invalid_json", "a JSON object"))).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("invalid_json", "The request body is not UTF-8.", null);
+        }
+        JsonNode node;
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            node = Json.MAPPER.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw ApiException.badRequest("invalid_json", "The request body must hold one JSON object and nothing after it.", null);
+            }
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("invalid_json", "The request body is not valid JSON.", null);
         } catch (java.io.IOException e) {
@@ -171,6 +207,21 @@ public final class ApiRequest {
             throw ApiException.badRequest("invalid_json", "The request body must be a JSON object.", null);
         }
         return object;
+    }
+
+    /** {@code application/json}, with no parameter but a UTF-8 charset. */
+    private static boolean isJson(String contentType) {
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT).replace("\"", "");
+            if (!parameter.equals("charset=utf-8")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String routeKey() {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenStore;
 
@@ -97,6 +98,15 @@ class CreateTokenHandlerTest {
                         400, "invalid_value", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":7}", 400, "invalid_type", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"owner\":\"someone-else\"}", 400, "unknown_field", "owner"),
+                // Found from outside: a lone surrogate answered 503; trailing content was ignored; unsafe text was stored.
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"\\ud800\"}", 400, "invalid_value", "description"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1} trailing", 400, "invalid_json", null),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1} {\"name\":\"second\"}", 400, "invalid_json", null),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"a\\u0000b\"}", 400, "invalid_value", "description"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"\\u001B[31mred\"}", 400, "invalid_value", "description"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"abc\\u202Etxt.exe\"}", 400, "invalid_value", "description"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + "\uD83D\uDE00".repeat(257) + "\"}",
+                        400, "invalid_value", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + "x".repeat(17 * 1024) + "\"}",
                         413, "payload_too_large", null));
     }
@@ -107,6 +117,28 @@ class CreateTokenHandlerTest {
         create(body).assertError(status, code, field);
         assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+bad"));
         assertEquals(0, TestStack.itemsFor(owner, "none"), "nothing at all was written for this account");
+    }
+
+    @Test
+    void countsADescriptionsLengthInCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDE00".repeat(256); // 256 characters, 512 UTF-16 units
+        create("{\"name\":\"smiles\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + emoji + "\"}").assertStatus(201);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image/png", "multipart/form-data; boundary=x", "text/plain", "application/json; charset=utf-16"})
+    void rejectsABodyThatIsNotJsonWith415(String contentType) {
+        ApiCall.from("create-token.json").as(owner).header("Content-Type", contentType)
+                .body("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1}").to(handler)
+                .assertError(415, "unsupported_media_type", "Content-Type");
+        assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+bad"));
+    }
+
+    @Test
+    void rejectsABodyThatIsNotUtf8() {
+        byte[] utf16 = "{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_16);
+        ApiCall.from("create-token.json").as(owner).base64Body(utf16).to(handler).assertError(400, "invalid_json", null);
+        assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+bad"));
     }
 
     @Test

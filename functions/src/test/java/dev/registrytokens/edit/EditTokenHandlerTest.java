@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,11 +105,34 @@ class EditTokenHandlerTest {
         assertEquals(TokenStatus.ENABLED, current.status());
     }
 
-    @Test
-    void rejectsIfMatchThatIsNotAVersion() {
+    @ParameterizedTest
+    @ValueSource(strings = {"\"3", "3\"", "garbage", "-1", "04", "\"1\", \"2\""})
+    void rejectsAnIfMatchThatIsNoEntityTagWith400(String ifMatch) {
         TokenView token = TestStack.createToken(owner, "etag", Permission.PULL, 30);
-        ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "\"abc\"")
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", ifMatch)
                 .body("{\"description\":\"x\"}").to(handler).assertError(400, "invalid_header", "If-Match");
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+    }
+
+    /** RFC 9110 strong comparison: a weak tag, or a tag this API never writes ("04" is not "4"), matches no version. */
+    @ParameterizedTest
+    @ValueSource(strings = {"W/\"1\"", "\"01\"", "\"abc\"", "0"})
+    void anIfMatchThatCannotMatchStronglyIs412(String ifMatch) {
+        TokenView token = TestStack.createToken(owner, "strong", Permission.PULL, 30);
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", ifMatch)
+                .body("{\"description\":\"x\"}").to(handler).assertError(412, "precondition_failed", "If-Match");
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+    }
+
+    @Test
+    void anIfMatchOfStarOrTheCurrentVersionQuotedOrBareIsAccepted() {
+        TokenView token = TestStack.createToken(owner, "current", Permission.PULL, 30);
+        assertEquals(2, ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "*")
+                .body("{\"description\":\"a\"}").to(handler).assertStatus(200).version());
+        assertEquals(3, ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "\"2\"")
+                .body("{\"description\":\"b\"}").to(handler).assertStatus(200).version());
+        assertEquals(4, ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "3")
+                .body("{\"description\":\"c\"}").to(handler).assertStatus(200).version());
     }
 
     @Test

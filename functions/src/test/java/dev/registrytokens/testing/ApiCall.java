@@ -65,6 +65,13 @@ public final class ApiCall {
         return this;
     }
 
+    /** A body as API Gateway passes bytes it does not treat as text: base64. */
+    public ApiCall base64Body(byte[] bytes) {
+        event.setBody(java.util.Base64.getEncoder().encodeToString(bytes));
+        event.setIsBase64Encoded(true);
+        return this;
+    }
+
     public ApiCall header(String name, String value) {
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.put(name.toLowerCase(), value);

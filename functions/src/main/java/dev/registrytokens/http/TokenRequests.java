@@ -1,12 +1,20 @@
-package dev.registrytokens.core;
+package dev.registrytokens.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.CreateTokenRequest;
+import dev.registrytokens.core.EditTokenRequest;
+import dev.registrytokens.core.Permission;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Turns request bodies into validated requests; every rejection names the offending field. */
+/**
+ * Turns request bodies into validated requests; every rejection names the offending field. Text is stored and shown
+ * back to people, so names and descriptions may hold no lone surrogate, control character or bidirectional override
+ * (which can make a listing read other than it is), and lengths count Unicode code points, as people count characters.
+ */
 public final class TokenRequests {
     static final int MAX_DAYS = 3650;
     static final int MAX_DESCRIPTION_LENGTH = 256;
@@ -57,6 +65,7 @@ public final class TokenRequests {
 
     private static String name(JsonNode node) {
         String name = requiredString(node, "name");
+        rejectUnsafeText(name, "name");
         if (name.length() > 64 || !NAME.matcher(name).matches()) {
             throw ApiException.badRequest("invalid_value",
                     "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit.", "name");
@@ -92,11 +101,30 @@ public final class TokenRequests {
         if (!node.isTextual()) {
             throw ApiException.badRequest("invalid_type", "description must be a string or null.", "description");
         }
-        if (node.textValue().length() > MAX_DESCRIPTION_LENGTH) {
+        String description = node.textValue();
+        rejectUnsafeText(description, "description");
+        if (description.codePointCount(0, description.length()) > MAX_DESCRIPTION_LENGTH) {
             throw ApiException.badRequest("invalid_value",
                     "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters.", "description");
         }
-        return node.textValue();
+        return description;
+    }
+
+    /** Lone surrogates (not text at all), control characters and bidirectional embeddings, overrides and isolates. */
+    private static void rejectUnsafeText(String text, String field) {
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+                throw ApiException.badRequest("invalid_value", field + " holds a lone UTF-16 surrogate, which is not a character.", field);
+            }
+            if (Character.getType(codePoint) == Character.CONTROL) {
+                throw ApiException.badRequest("invalid_value", field + " may not hold control characters.", field);
+            }
+            if ((codePoint >= 0x202A && codePoint <= 0x202E) || (codePoint >= 0x2066 && codePoint <= 0x2069)) {
+                throw ApiException.badRequest("invalid_value", field + " may not hold bidirectional override characters.", field);
+            }
+            i += Character.charCount(codePoint);
+        }
     }
 
     private static String requiredString(JsonNode node, String field) {
