@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.http.Json;
 import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.unmatched.UnmatchedRequestHandler;
 import dev.registrytokens.testing.ProjectFiles;
 import dev.registrytokens.testing.TemplateResources;
 import java.nio.file.Files;
@@ -69,6 +70,30 @@ class TemplateTest {
             assertEquals(route, event.getRouteKey(), eventFile);
             assertEquals(route, event.getRequestContext().getRouteKey(), eventFile);
         }
+    }
+
+    @Test
+    void everyPathWithRoutesAnswersOtherMethodsWith405AndItsAllowListIsTheTemplatesRoutes() {
+        Map<String, Set<String>> methodsByPath = new TreeMap<>();
+        Set<String> anyPaths = new java.util.TreeSet<>();
+        functions().values().forEach(function -> function.at("/Properties/Events").valueStream()
+                .filter(event -> event.path("Type").asText().equals("HttpApi"))
+                .forEach(event -> {
+                    String method = event.at("/Properties/Method").asText().toUpperCase();
+                    String path = event.at("/Properties/Path").asText();
+                    if (method.equals("ANY")) {
+                        anyPaths.add(path);
+                    } else {
+                        methodsByPath.computeIfAbsent(path, p -> new java.util.TreeSet<>()).add(method);
+                    }
+                }));
+        Map<String, Set<String>> declared = new TreeMap<>();
+        UnmatchedRequestHandler.parseAllowedMethods(resources.at("/UnmatchedRequestFunction/Properties/Environment/Variables/ALLOWED_METHODS")
+                .asText()).forEach((path, allowed) -> declared.put(path, new java.util.TreeSet<>(List.of(allowed.split(", ")))));
+        assertEquals(methodsByPath, declared, "ALLOWED_METHODS lists every route's methods, and no others");
+        Set<String> expectedAnyPaths = new java.util.TreeSet<>(methodsByPath.keySet());
+        expectedAnyPaths.add("/{proxy+}");
+        assertEquals(expectedAnyPaths, anyPaths, "an ANY route on every path with routes, and the catch-all");
     }
 
     @Test

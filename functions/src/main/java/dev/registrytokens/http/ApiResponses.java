@@ -35,12 +35,17 @@ public final class ApiResponses {
     }
 
     public static APIGatewayV2HTTPResponse error(ApiException error) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("code", error.code());
-        detail.put("message", error.getMessage());
-        detail.put("field", error.field());
         Map<String, String> headers = error.status() == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of();
-        return json(error.status(), Map.of("error", detail), headers);
+        return json(error.status(), Map.of("error", errorDetail(error.code(), error.getMessage(), error.field())), headers);
+    }
+
+    /** The project's error object: {@code {"code","message","field"}}, field null when the error names none. */
+    private static Map<String, Object> errorDetail(String code, String message, String field) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", code);
+        detail.put("message", message);
+        detail.put("field", field);
+        return detail;
     }
 
     /**
@@ -57,6 +62,12 @@ public final class ApiResponses {
         body.put("error", code);
         body.put("error_description", error.getMessage());
         return json(error.status(), body, Map.of());
+    }
+
+    /** 405: the path exists, not with this method; {@code Allow} lists the methods it serves. */
+    public static APIGatewayV2HTTPResponse methodNotAllowed(String allowed) {
+        return json(405, Map.of("error", errorDetail("method_not_allowed", "This path serves only " + allowed + ".", null)),
+                Map.of("Allow", allowed));
     }
 
     public static APIGatewayV2HTTPResponse internalError() {

@@ -65,6 +65,12 @@ public final class ApiCall {
         return this;
     }
 
+    public ApiCall routeKey(String routeKey) {
+        event.setRouteKey(routeKey);
+        event.getRequestContext().setRouteKey(routeKey);
+        return this;
+    }
+
     /** A body as API Gateway passes bytes it does not treat as text: base64. */
     public ApiCall base64Body(byte[] bytes) {
         event.setBody(java.util.Base64.getEncoder().encodeToString(bytes));

@@ -100,10 +100,15 @@ final class Routes {
         throw new IllegalArgumentException("unsupported authorizer " + name);
     }
 
-    /** The route for a request: exact method first, then ANY, as API Gateway picks. */
+    /**
+     * The route for a request as API Gateway picks it: exact method before ANY, and a path without a greedy
+     * {@code {proxy+}} before one with it.
+     */
     Optional<Match> match(String method, String path) {
+        List<Route> specificFirst = routes.stream()
+                .sorted(java.util.Comparator.comparing((Route route) -> route.path().contains("+}"))).toList();
         for (String candidateMethod : List.of(method, "ANY")) {
-            for (Route route : routes) {
+            for (Route route : specificFirst) {
                 Matcher matcher = route.pattern().matcher(path);
                 if (route.method().equals(candidateMethod) && matcher.matches()) {
                     Map<String, String> parameters = new java.util.LinkedHashMap<>();

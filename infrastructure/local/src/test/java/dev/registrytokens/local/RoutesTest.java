@@ -37,9 +37,11 @@ class RoutesTest {
     }
 
     @Test
-    void unknownPathsAndMethodsMatchNothing() {
-        assertTrue(routes.match("PUT", "/tokens").isEmpty());
-        assertTrue(routes.match("GET", "/tokens/a/b/c").isEmpty());
-        assertTrue(routes.match("GET", "/").isEmpty());
+    void unservedMethodsAndUnknownPathsGoToTheUnmatchedRequestFunctionMostSpecificRouteFirst() {
+        var put = routes.match("PUT", "/tokens").orElseThrow().route();
+        assertEquals("ANY /tokens", put.routeKey());
+        assertEquals("UnmatchedRequestFunction", put.function());
+        assertEquals("ANY /{proxy+}", routes.match("GET", "/tokens/a/b/c").orElseThrow().route().routeKey());
+        assertEquals("GET /tokens", routes.match("GET", "/tokens").orElseThrow().route().routeKey());
     }
 }
