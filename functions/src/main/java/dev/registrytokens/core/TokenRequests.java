@@ -1,5 +1,6 @@
 package dev.registrytokens.core;
 
+import dev.registrytokens.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
