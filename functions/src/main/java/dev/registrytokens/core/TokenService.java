@@ -16,7 +16,7 @@ public final class TokenService {
     public static final int MAX_PAGE_SIZE = 100;
     /**
      * Attempts at a read-modify-write when the caller gave no If-Match and other changes slipped in: enough for
-     * twenty edits of one token at once to all land (the jittered pauses between them add up to about two seconds).
+     * twenty edits of one token at once to all land (the jittered pauses add up to 3.4 s at most).
      */
     private static final int MAX_CHANGE_ATTEMPTS = 12;
 
