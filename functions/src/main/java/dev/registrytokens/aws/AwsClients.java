@@ -15,6 +15,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,6 +28,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * HTTP client. AWS_ENDPOINT_URL, when set (locally), points them at an emulator.
  */
 public final class AwsClients {
+    /*
+     * Timeouts well inside every function's: the registry authorizer has 5 s and at worst makes three calls in a
+     * row (BatchGetItem, GenerateMac, UpdateItem), so one call, retries included, may take at most 1.5 s.
+     * DynamoDB and KMS answer in milliseconds; an attempt that has not in 700 ms is retried, then given up.
+     */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration SOCKET_TIMEOUT = Duration.ofMillis(700);
+    public static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofMillis(700);
+    public static final Duration API_CALL_TIMEOUT = Duration.ofMillis(1500);
+
     private static final LambdaCredentials CREDENTIALS = new LambdaCredentials();
 
     private AwsClients() {
@@ -66,11 +78,22 @@ public final class AwsClients {
         return CREDENTIALS;
     }
 
+    /** The HTTP client every AWS client here uses: bounded connect and read waits. */
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT).build();
+    }
+
+    /** Applies the per-attempt and per-call timeouts every AWS client here has. */
+    public static ClientOverrideConfiguration.Builder withTimeouts(ClientOverrideConfiguration.Builder config) {
+        return config.apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(API_CALL_TIMEOUT);
+    }
+
     public static DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder()
                 .region(region())
                 .credentialsProvider(CREDENTIALS)
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(httpClient())
+                .overrideConfiguration(AwsClients::withTimeouts)
                 .build();
     }
 
@@ -78,7 +101,8 @@ public final class AwsClients {
         return KmsClient.builder()
                 .region(region())
                 .credentialsProvider(CREDENTIALS)
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(httpClient())
+                .overrideConfiguration(AwsClients::withTimeouts)
                 .build();
     }
 

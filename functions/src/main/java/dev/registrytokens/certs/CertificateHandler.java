@@ -2,7 +2,7 @@ package dev.registrytokens.certs;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.DomainException;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
@@ -25,6 +25,12 @@ public class CertificateHandler extends ApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        return ApiResponses.document("application/x-pem-file", certificates.find().orElseThrow(ApiException::certificateNotIssued));
+        return ApiResponses.document("application/x-pem-file", certificates.find().orElseThrow(CertificateHandler::notIssued));
+    }
+
+    /** Before the deployment's certificate issuer has stored the certificate. */
+    private static DomainException notIssued() {
+        return new DomainException.Unavailable(
+                "The registry certificate has not been issued yet (the stack's deployment issues it). Retry later.");
     }
 }

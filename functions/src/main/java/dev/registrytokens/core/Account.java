@@ -13,10 +13,10 @@ public record Account(String id, String namespace) {
 
     public Account {
         if (id == null || id.isBlank()) {
-            throw ApiException.unauthorized();
+            throw new DomainException.Unauthenticated();
         }
         if (namespace == null || namespace.length() > MAX_NAMESPACE_LENGTH || !NAMESPACE.matcher(namespace).matches()) {
-            throw new ApiException(403, "invalid_namespace",
+            throw new DomainException.Forbidden("invalid_namespace",
                     "The account's namespace must be 1 to 64 lowercase letters or digits, optionally separated by '.', '_' or '-'.",
                     "namespace");
         }

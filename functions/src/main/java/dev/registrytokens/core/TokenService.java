@@ -8,15 +8,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.SdkBytes;
 
 /** The token lifecycle: every business rule of the management API, and nothing of Lambda or HTTP. */
 public final class TokenService {
     public static final int MAX_PAGE_SIZE = 100;
-    /** Attempts at a read-modify-write when the caller gave no If-Match and another change slipped in. */
-    private static final int MAX_CHANGE_ATTEMPTS = 3;
+    /**
+     * Attempts at a read-modify-write when the caller gave no If-Match and other changes slipped in: enough for
+     * twenty edits of one token at once to all land (the jittered pauses add up to 3.4 s at most).
+     */
+    private static final int MAX_CHANGE_ATTEMPTS = 12;
 
     private final TokenStore store;
     /** Null in the functions that never make secrets (create and reset do): their role may not use the key. */
@@ -54,7 +56,7 @@ public final class TokenService {
         try {
             store.create(token, LoginRecord.of(token, mac), now);
         } catch (TokenStore.ConditionFailed e) {
-            throw new ApiException(409, "name_taken",
+            throw new DomainException.Conflict("name_taken",
                     "A token named '" + request.name() + "' already exists (its username " + token.username() + " is taken).",
                     "name");
         }
@@ -67,7 +69,7 @@ public final class TokenService {
 
     public TokenPage list(Account account, int limit, String cursor) {
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
-            throw ApiException.badRequest("invalid_value", "limit must be a whole number from 1 to " + MAX_PAGE_SIZE + ".", "limit");
+            throw new DomainException.InvalidInput("invalid_value", "limit must be a whole number from 1 to " + MAX_PAGE_SIZE + ".", "limit");
         }
         // One extra item tells whether another page exists, so the last page never hands out a dead cursor.
         List<TokenRecord> found = store.listTokens(account.id(), limit + 1, cursor == null ? null : decodeCursor(cursor));
@@ -122,14 +124,16 @@ public final class TokenService {
                 return;
             } catch (TokenStore.ConditionFailed e) {
                 failIfPinned(ifMatch);
+                Backoff.pause(attempt);
             }
         }
         throw concurrentModification();
     }
 
     /**
-     * Read-modify-write guarded by the version: applies {@code change}, bumps the version and writes both
-     * records only if nobody else wrote in between. With If-Match a lost race is a 412; without, it retries.
+     * Read-modify-write guarded by the version: applies {@code change}, bumps the version and updates, in both
+     * records, only what changed, if nobody else wrote in between. With If-Match a lost race is a 412; without,
+     * it reads again and retries after a jittered pause, so that concurrent edits all land, one after another.
      * An expired token is refused whichever of its records TTL has deleted: reviving it could clash with a
      * newer token that has taken its username.
      */
@@ -146,16 +150,13 @@ public final class TokenService {
                 return current;
             }
             TokenRecord next = proposed.toBuilder().version(current.version() + 1).updatedAt(now).build();
-            // Absent or another token's only if this one expired since it was read: the next attempt says so.
-            Optional<SdkBytes> mac = newMac != null ? Optional.of(newMac) : store.findLogin(current.username())
-                    .filter(login -> current.id().equals(login.tokenId())).map(LoginRecord::mac);
-            if (mac.isPresent()) {
-                try {
-                    store.replace(next, LoginRecord.of(next, mac.get()), current.version(), now);
-                    return next;
-                } catch (TokenStore.ConditionFailed e) {
-                    failIfPinned(ifMatch);
-                }
+            try {
+                // Fails if the login record is gone or another token's: only if this one expired meanwhile, which the next attempt says.
+                store.update(current, next, newMac, now);
+                return next;
+            } catch (TokenStore.ConditionFailed e) {
+                failIfPinned(ifMatch);
+                Backoff.pause(attempt);
             }
         }
         throw concurrentModification();
@@ -163,31 +164,31 @@ public final class TokenService {
 
     private static TokenRecord requireVersion(TokenRecord current, Long ifMatch) {
         if (ifMatch != null && ifMatch != current.version().longValue()) {
-            throw ApiException.preconditionFailed();
+            throw new DomainException.PreconditionFailed();
         }
         return current;
     }
 
     private TokenRecord load(Account account, String tokenId) {
         if (!TokenIds.isWellFormed(tokenId)) {
-            throw ApiException.notFound();
+            throw new DomainException.NotFound();
         }
-        return store.findToken(account.id(), tokenId).orElseThrow(ApiException::notFound);
+        return store.findToken(account.id(), tokenId).orElseThrow(DomainException.NotFound::new);
     }
 
     private static void failIfPinned(Long ifMatch) {
         if (ifMatch != null) {
-            throw ApiException.preconditionFailed();
+            throw new DomainException.PreconditionFailed();
         }
     }
 
-    private static ApiException concurrentModification() {
-        return new ApiException(409, "concurrent_modification",
+    private static DomainException concurrentModification() {
+        return new DomainException.Conflict("concurrent_modification",
                 "The token kept changing while this request ran; read it again and retry.", null);
     }
 
-    private static ApiException tokenExpired() {
-        return new ApiException(409, "token_expired",
+    private static DomainException tokenExpired() {
+        return new DomainException.Conflict("token_expired",
                 "The token has expired and can no longer be changed; delete it, or create a new token (its name can be used again).", null);
     }
 
@@ -208,7 +209,7 @@ public final class TokenService {
         } catch (IllegalArgumentException e) {
             // falls through to the error below
         }
-        throw ApiException.badRequest("invalid_value", "cursor is not one this API handed out.", "cursor");
+        throw new DomainException.InvalidInput("invalid_value", "cursor is not one this API handed out.", "cursor");
     }
 
     /** SnapStart priming for the functions that make secrets: one MAC of a fixed message, which is no secret. */

@@ -2,15 +2,21 @@ package dev.registrytokens.core;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
@@ -24,7 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The one DynamoDB table: each token is a {@link TokenRecord} (under its account) and a {@link LoginRecord}
@@ -34,6 +42,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class TokenStore {
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
     private static final String FAILURES = "failures";
+    /** What an edit, enable, disable or reset may change in each item; the rest is set once, at creation. */
+    private static final List<String> TOKEN_ATTRIBUTES = List.of("description", "permission", "status", "expiresAt", "updatedAt", "version");
+    private static final List<String> LOGIN_ATTRIBUTES = List.of("permission", "status", "expiresAt", "mac", "version");
     private static final Expression ITEM_ABSENT = Expression.builder().expression("attribute_not_exists(pk)").build();
 
     private final DynamoDbTable<TokenRecord> tokens;
@@ -62,26 +73,63 @@ public final class TokenStore {
      * deleted yet (TTL can be days late); fails with {@link ConditionFailed} while an unexpired token holds it.
      */
     public void create(TokenRecord token, LoginRecord login, Instant now) {
-        transact(TransactWriteItemsEnhancedRequest.builder()
+        transact(() -> enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(tokens, TransactPutItemEnhancedRequest.builder(TokenRecord.class)
                         .item(token).conditionExpression(ITEM_ABSENT).build())
                 .addPutItem(logins, TransactPutItemEnhancedRequest.builder(LoginRecord.class)
                         .item(login).conditionExpression(absentOrExpired(now)).build())
-                .build());
+                .build()));
     }
 
     /**
-     * Replaces both records, if both are still at {@code expectedVersion} and unexpired at {@code now} (a token
-     * that expired since it was read is not brought back), and the login record is still this token's.
+     * Updates, in both of the token's items, only the attributes in which {@code next} differs from {@code current}
+     * (and the login item's MAC, if {@code newMac} is given): attributes written by others, such as the registry
+     * logins' {@code lastUsedAt}, stay as they are. Both items must still be at {@code current}'s version and
+     * unexpired at {@code now} (a token that expired since it was read is not brought back), and the login item
+     * must still be this token's.
      */
-    public void replace(TokenRecord token, LoginRecord login, long expectedVersion, Instant now) {
-        Expression unchanged = atVersion(expectedVersion).and(unexpired(now));
-        transact(TransactWriteItemsEnhancedRequest.builder()
-                .addPutItem(tokens, TransactPutItemEnhancedRequest.builder(TokenRecord.class)
-                        .item(token).conditionExpression(unchanged).build())
-                .addPutItem(logins, TransactPutItemEnhancedRequest.builder(LoginRecord.class)
-                        .item(login).conditionExpression(unchanged.and(ownedBy(token.id()))).build())
-                .build());
+    public void update(TokenRecord current, TokenRecord next, SdkBytes newMac, Instant now) {
+        Expression unchanged = atVersion(current.version()).and(unexpired(now));
+        Map<String, AttributeValue> tokenChanges = changedAttributes(TokenRecord.SCHEMA, current, next, TOKEN_ATTRIBUTES);
+        Map<String, AttributeValue> loginChanges = changedAttributes(LoginRecord.SCHEMA,
+                LoginRecord.of(current, null), LoginRecord.of(next, newMac), LOGIN_ATTRIBUTES);
+        transact(() -> dynamoDb.transactWriteItems(request -> request.transactItems(
+                TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, unchanged)).build(),
+                TransactWriteItem.builder().update(update(key(LoginRecord.key(current.username())), loginChanges,
+                        unchanged.and(ownedBy(current.id())))).build())));
+    }
+
+    /** The attributes, of those an edit may change, whose values differ: null for one {@code next} no longer has. */
+    private static <T> Map<String, AttributeValue> changedAttributes(TableSchema<T> schema, T current, T next, List<String> attributes) {
+        Map<String, AttributeValue> changed = new LinkedHashMap<>();
+        for (String attribute : attributes) {
+            AttributeValue value = schema.attributeValue(next, attribute);
+            if (!Objects.equals(schema.attributeValue(current, attribute), value)) {
+                changed.put(attribute, value == null || Boolean.TRUE.equals(value.nul()) ? null : value);
+            }
+        }
+        return changed;
+    }
+
+    /** SET of each changed attribute with a value, REMOVE of each without, under the condition. */
+    private Update update(Map<String, AttributeValue> key, Map<String, AttributeValue> changes, Expression condition) {
+        Map<String, String> names = new HashMap<>(condition.expressionNames());
+        Map<String, AttributeValue> values = new HashMap<>(condition.expressionValues());
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        changes.forEach((attribute, value) -> {
+            names.put("#" + attribute, attribute);
+            if (value == null) {
+                remove.add("#" + attribute);
+            } else {
+                values.put(":new_" + attribute, value);
+                set.add("#" + attribute + " = :new_" + attribute);
+            }
+        });
+        String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set))
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        return Update.builder().tableName(tableName).key(key).updateExpression(expression.strip())
+                .conditionExpression(condition.expression()).expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
     /**
@@ -103,7 +151,7 @@ public final class TokenStore {
         } else {
             request.addConditionCheck(logins, ConditionCheck.builder().key(loginKey).conditionExpression(notOwnedBy(token.id())).build());
         }
-        transact(request.build());
+        transact(() -> enhanced.transactWriteItems(request.build()));
     }
 
     public Optional<TokenRecord> findToken(String accountId, String tokenId) {
@@ -118,6 +166,10 @@ public final class TokenStore {
     public Optional<LoginRecord> findLogin(String username) {
         Key key = loginKey(username);
         return Optional.ofNullable(read(() -> logins.getItem(GetItemEnhancedRequest.builder().key(key).consistentRead(true).build())));
+    }
+
+    private static Map<String, AttributeValue> tokenKey(TokenRecord token) {
+        return Map.of("pk", AttributeValue.fromS(token.pk()), "sk", AttributeValue.fromS(token.sk()));
     }
 
     private static Key loginKey(String username) {
@@ -140,7 +192,7 @@ public final class TokenStore {
                 KeysAndAttributes.builder().keys(loginKey, failuresKey).consistentRead(true).build()))));
         if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
             // Throttled by DynamoDB: without both items the login cannot be judged, so it is refused.
-            throw ApiException.serviceUnavailable("The token table");
+            throw DomainException.Unavailable.dependency("The token table");
         }
         LoginRecord login = null;
         int failures = 0;
@@ -182,7 +234,7 @@ public final class TokenStore {
         } catch (ConditionalCheckFailedException recentlyRecorded) {
             // another login recorded it within the minute
         } catch (SdkClientException | DynamoDbException e) {
-            throw ApiException.serviceUnavailable("The token table");
+            throw DomainException.Unavailable.dependency("The token table");
         }
     }
 
@@ -245,10 +297,10 @@ public final class TokenStore {
         return AttributeValue.fromN(Long.toString(instant.getEpochSecond()));
     }
 
-    private void transact(TransactWriteItemsEnhancedRequest request) {
+    private static void transact(Runnable transaction) {
         for (int attempt = 1; ; attempt++) {
             try {
-                enhanced.transactWriteItems(request);
+                transaction.run();
                 return;
             } catch (TransactionCanceledException e) {
                 if (hasReason(e, "ConditionalCheckFailed")) {
@@ -256,10 +308,11 @@ public final class TokenStore {
                 }
                 // A concurrent transaction on the same items: its conditions are evaluated afresh on a retry.
                 if (!hasReason(e, "TransactionConflict") || attempt == MAX_TRANSACTION_ATTEMPTS) {
-                    throw ApiException.serviceUnavailable("The token table");
+                    throw DomainException.Unavailable.dependency("The token table");
                 }
+                Backoff.pause(attempt);
             } catch (SdkClientException | DynamoDbException e) {
-                throw ApiException.serviceUnavailable("The token table");
+                throw DomainException.Unavailable.dependency("The token table");
             }
         }
     }
@@ -279,7 +332,7 @@ public final class TokenStore {
         try {
             return call.get();
         } catch (SdkClientException | DynamoDbException e) {
-            throw ApiException.serviceUnavailable("The token table");
+            throw DomainException.Unavailable.dependency("The token table");
         }
     }
 }

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.SnapStart;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.DomainException;
 import java.util.Map;
 
 /**
@@ -62,6 +62,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             response = handle(request);
         } catch (ApiException e) {
             response = errorResponse(e);
+            failure = e.code();
+        } catch (DomainException e) {
+            response = errorResponse(ApiException.from(e));
             failure = e.code();
         } catch (RuntimeException e) {
             response = ApiResponses.internalError();

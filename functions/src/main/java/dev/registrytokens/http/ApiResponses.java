@@ -1,7 +1,6 @@
 package dev.registrytokens.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.registrytokens.core.ApiException;
 import dev.registrytokens.core.TokenView;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,6 +8,9 @@ import java.util.Map;
 
 /** Every response the API sends: status, content type and body, and the one place errors become HTTP. */
 public final class ApiResponses {
+    /** Long enough for a throttled or briefly unreachable dependency to recover; short enough for a client to wait. */
+    static final String RETRY_AFTER_SECONDS = "2";
+
     private ApiResponses() {
     }
 
@@ -35,8 +37,7 @@ public final class ApiResponses {
     }
 
     public static APIGatewayV2HTTPResponse error(ApiException error) {
-        Map<String, String> headers = error.status() == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of();
-        return json(error.status(), Map.of("error", errorDetail(error.code(), error.getMessage(), error.field())), headers);
+        return json(error.status(), Map.of("error", errorDetail(error.code(), error.getMessage(), error.field())), headersFor(error));
     }
 
     /** The project's error object: {@code {"code","message","field"}}, field null when the error names none. */
@@ -46,6 +47,15 @@ public final class ApiResponses {
         detail.put("message", message);
         detail.put("field", field);
         return detail;
+    }
+
+    /** 401 names the scheme; 503 (a dependency failed, nothing was changed) says when to try again. */
+    private static Map<String, String> headersFor(ApiException error) {
+        return switch (error.status()) {
+            case 401 -> Map.of("WWW-Authenticate", "Bearer");
+            case 503 -> Map.of("Retry-After", RETRY_AFTER_SECONDS);
+            default -> Map.of();
+        };
     }
 
     /**
@@ -61,7 +71,7 @@ public final class ApiResponses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("error_description", error.getMessage());
-        return json(error.status(), body, Map.of());
+        return json(error.status(), body, headersFor(error));
     }
 
     /** 405: the path exists, not with this method; {@code Allow} lists the methods it serves. */

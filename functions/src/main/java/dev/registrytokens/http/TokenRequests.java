@@ -1,8 +1,8 @@
 package dev.registrytokens.http;
 
+import dev.registrytokens.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.core.ApiException;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.EditTokenRequest;
 import dev.registrytokens.core.Permission;

@@ -3,7 +3,7 @@ package dev.registrytokens.list;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Account;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;

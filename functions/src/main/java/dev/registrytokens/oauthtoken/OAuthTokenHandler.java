@@ -3,7 +3,7 @@ package dev.registrytokens.oauthtoken;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.http.ApiException;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;

@@ -1,6 +1,6 @@
 package dev.registrytokens.registry;
 
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
@@ -145,7 +145,7 @@ public final class RegistryLogins {
         lastUseRecorded.put(login.tokenId(), now);
         try {
             store.recordLastUsed(login.accountId(), login.tokenId(), now, now.minus(LAST_USED_RESOLUTION));
-        } catch (ApiException unavailable) {
+        } catch (DomainException.Unavailable unavailable) {
             // lastUsedAt is informational: a valid login is not refused because it could not be recorded
         }
     }

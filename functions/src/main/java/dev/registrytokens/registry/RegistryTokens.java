@@ -1,6 +1,6 @@
 package dev.registrytokens.registry;
 
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Permission;
 import java.util.Arrays;
 import java.util.List;
@@ -26,11 +26,11 @@ public final class RegistryTokens {
 
     public Grant grant(String username, String namespace, Permission permission, List<String> services, List<String> scopeParameters) {
         if (services.size() != 1 || !services.getFirst().equals(service)) {
-            throw ApiException.badRequest("invalid_service", "service must be " + service + ".", "service");
+            throw new DomainException.InvalidInput("invalid_service", "service must be " + service + ".", "service");
         }
         List<String> scopes = scopeParameters.stream().flatMap(value -> Arrays.stream(value.split(" "))).filter(scope -> !scope.isEmpty()).toList();
         if (scopes.size() > RegistryScope.MAX_SCOPES) {
-            throw ApiException.badRequest("too_many_scopes", "At most " + RegistryScope.MAX_SCOPES + " scopes per request.", "scope");
+            throw new DomainException.InvalidInput("too_many_scopes", "At most " + RegistryScope.MAX_SCOPES + " scopes per request.", "scope");
         }
         List<RegistryScope.Access> access = RegistryScope.grant(scopes, namespace, permission.registryActions());
         return new Grant(issuer.issue(username, service, access), access);

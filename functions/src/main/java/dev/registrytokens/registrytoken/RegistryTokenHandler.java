@@ -2,7 +2,7 @@ package dev.registrytokens.registrytoken;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;

@@ -3,7 +3,7 @@ package dev.registrytokens.reset;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.SnapStart;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Account;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
@@ -25,7 +25,7 @@ public class ResetTokenHandler extends TokenApiHandler {
     protected void prime() {
         try {
             tokens.get(new Account(SnapStart.PRIMING_ACCOUNT, SnapStart.PRIMING_ACCOUNT), SnapStart.PRIMING_TOKEN_ID);
-        } catch (ApiException notFound) {
+        } catch (DomainException.NotFound notFound) {
             // the expected answer: that token cannot exist
         }
         tokens.primeSecretMacs();

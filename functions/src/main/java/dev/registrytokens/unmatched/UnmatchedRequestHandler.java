@@ -2,7 +2,7 @@ package dev.registrytokens.unmatched;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.http.ApiException;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;

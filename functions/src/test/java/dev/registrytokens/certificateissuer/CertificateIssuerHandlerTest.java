@@ -14,6 +14,7 @@ import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsCallCounter;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestStack;
 import java.io.ByteArrayInputStream;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The custom resource answers CloudFormation at the pre-signed ResponseURL, played here by a local HTTP server. */
 @ExtendWith(AwsEmulator.class)
@@ -121,10 +124,11 @@ class CertificateIssuerHandlerTest {
         assertTrue(new CertificateStore(TestStack.dynamoDb(), table).find().isEmpty());
     }
 
-    @Test
-    void unreachableKmsAnswersFailedWithTheReason() {
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failingKmsAnswersFailedWithTheReason(DependencyFault fault) {
         CloudFormationCustomResourceEvent event = event("Create");
-        new CertificateIssuerHandler(TestStack.unreachableKms(), TestStack.dynamoDb()).handleRequest(event, null);
+        new CertificateIssuerHandler(fault.kms(), TestStack.dynamoDb()).handleRequest(event, null);
 
         JsonNode body = onlyAnswer().body();
         assertEquals("FAILED", body.path("Status").asText(), body::toString);

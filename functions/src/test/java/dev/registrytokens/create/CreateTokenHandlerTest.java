@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.Concurrently;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
@@ -20,10 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.registrytokens.core.SecretMacs;
-import dev.registrytokens.core.TokenStore;
 
 @ExtendWith(AwsEmulator.class)
 class CreateTokenHandlerTest {
@@ -162,13 +164,14 @@ class CreateTokenHandlerTest {
         assertEquals(2, TestStack.itemsFor(owner, owner.namespace() + "+race"));
     }
 
-    @Test
-    void failsWith503AndWritesNothingWhenKmsIsUnreachable() {
-        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.unreachableKmsMacs(), Clock.systemUTC());
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndWritesNothingWhenKmsFails(DependencyFault fault) {
+        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.macs(fault), Clock.systemUTC());
         ApiCall.from("create-token.json").as(owner)
                 .body("{\"name\":\"nokms\",\"permission\":\"PULL\",\"expiresInDays\":1}")
                 .to(new CreateTokenHandler(withoutKms))
-                .assertError(503, "service_unavailable", null);
+                .assertUnavailable();
         assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+nokms"));
     }
 
@@ -184,5 +187,14 @@ class CreateTokenHandlerTest {
         TokenStore store = TestStack.store();
         var login = store.findLogin(owner.namespace() + "+mac").orElseThrow();
         assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(secret), login.mac()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndWritesNothingWhenDynamoDbFails(DependencyFault fault) {
+        TokenService withoutTable = new TokenService(TestStack.store(fault), TestStack.macs(), Clock.systemUTC());
+        ApiCall.from("create-token.json").as(owner).body("{\"name\":\"noddb\",\"permission\":\"PULL\",\"expiresInDays\":1}")
+                .to(new CreateTokenHandler(withoutTable)).assertUnavailable();
+        assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+noddb"));
     }
 }

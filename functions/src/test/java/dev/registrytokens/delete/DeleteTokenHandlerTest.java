@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.BeforeFirstCall;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(AwsEmulator.class)
 class DeleteTokenHandlerTest {
@@ -42,5 +49,27 @@ class DeleteTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "survivor", Permission.PULL, 30);
         ApiCall.from("delete-token.json").as(TestAccount.fresh()).id(token.id()).to(handler).assertError(404, "not_found", null);
         assertEquals(2, TestStack.itemsFor(owner, token.username()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
+        ApiCall.from("delete-token.json").as(owner).id(token.id())
+                .to(new DeleteTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
+    }
+
+    @Test
+    void aChangeBetweenTheReadAndTheDeleteFailsAnIfMatchDeleteAndKeepsTheToken() {
+        TokenView token = TestStack.createToken(owner, "moving", Permission.PULL, 30);
+        var editInBetween = new BeforeFirstCall("TransactWriteItems",
+                () -> TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.DISABLED));
+        var racing = new DeleteTokenHandler(new TokenService(TestStack.store(editInBetween), null, Clock.systemUTC()));
+        ApiCall.from("delete-token.json").as(owner).id(token.id()).header("If-Match", "1").to(racing)
+                .assertError(412, "precondition_failed", "If-Match");
+        assertEquals(2, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(2, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

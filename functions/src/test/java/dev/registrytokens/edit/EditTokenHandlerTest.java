@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.BeforeFirstCall;
 import dev.registrytokens.testing.Concurrently;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
@@ -24,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(AwsEmulator.class)
 class EditTokenHandlerTest {
@@ -157,5 +161,57 @@ class EditTokenHandlerTest {
         ApiCall.from("edit-token.json").as(TestAccount.fresh()).id(token.id()).header("If-Match", "")
                 .body("{\"permission\":\"PULL_PUSH\"}").to(handler).assertError(404, "not_found", null);
         assertEquals(Permission.PULL, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().permission());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).body("{\"description\":\"x\"}")
+                .to(new EditTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
+    }
+
+    @Test
+    void twentyParallelEditsWithoutIfMatchAllLandOneAfterAnother() throws Exception {
+        TokenView token = TestStack.createToken(owner, "busy", Permission.PULL, 30);
+        AtomicInteger writer = new AtomicInteger();
+        List<Integer> statuses = Concurrently.run(20, () -> edit(token.id(),
+                "{\"description\":\"writer-" + writer.incrementAndGet() + "\"}").status());
+        assertEquals(List.of(), statuses.stream().filter(s -> s != 200).toList(), () -> "statuses " + statuses);
+        var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        assertEquals(21, stored.version());
+        assertTrue(stored.description().matches("writer-([1-9]|1[0-9]|20)"), stored::description);
+        assertEquals(21, TestStack.store().findLogin(token.username()).orElseThrow().version());
+    }
+
+    @Test
+    void anEditOfAnotherFieldThatLandsFirstIsKeptAndTheEditRetries() {
+        TokenView token = TestStack.createToken(owner, "shared", Permission.PULL, 30);
+        var slipsInFirst = new BeforeFirstCall("TransactWriteItems",
+                () -> edit(token.id(), "{\"permission\":\"PULL_PUSH\"}").assertStatus(200));
+        var racing = new EditTokenHandler(new TokenService(TestStack.store(slipsInFirst), null, Clock.systemUTC()));
+        var edited = ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "")
+                .body("{\"description\":\"mine\"}").to(racing).assertStatus(200);
+        assertEquals(3, edited.version());
+        var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        assertEquals(Permission.PULL_PUSH, stored.permission());
+        assertEquals("mine", stored.description());
+        assertEquals(Permission.PULL_PUSH, TestStack.store().findLogin(token.username()).orElseThrow().permission());
+    }
+
+    @Test
+    void aLoginRecordedBetweenTheReadAndTheWriteKeepsItsLastUsedAt() {
+        TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
+        Instant usedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        var loginInBetween = new BeforeFirstCall("TransactWriteItems",
+                () -> TestStack.store().recordLastUsed(owner.id(), token.id(), usedAt, usedAt.minusSeconds(60)));
+        var racing = new EditTokenHandler(new TokenService(TestStack.store(loginInBetween), null, Clock.systemUTC()));
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
+                .body("{\"description\":\"edited\"}").to(racing).assertStatus(200);
+        var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        assertEquals("edited", stored.description());
+        assertEquals(usedAt, stored.lastUsedAt());
     }
 }

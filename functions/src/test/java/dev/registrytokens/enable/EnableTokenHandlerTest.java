@@ -3,14 +3,19 @@ package dev.registrytokens.enable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(AwsEmulator.class)
 class EnableTokenHandlerTest {
@@ -33,5 +38,15 @@ class EnableTokenHandlerTest {
     @Test
     void unknownTokenIsA404() {
         ApiCall.from("enable-token.json").as(owner).id("01kb5x3h8q2m6n4p7r9s0t1v2w").to(handler).assertError(404, "not_found", null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
+        ApiCall.from("enable-token.json").as(owner).id(token.id())
+                .to(new EnableTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

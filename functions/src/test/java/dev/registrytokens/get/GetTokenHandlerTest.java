@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
@@ -16,6 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(AwsEmulator.class)
 class GetTokenHandlerTest {
@@ -55,5 +59,15 @@ class GetTokenHandlerTest {
         var later = ApiCall.from("get-token.json").as(owner).id(token.id())
                 .to(new GetTokenHandler(TestStack.tokenService(twoDaysLater))).assertStatus(200);
         assertTrue(later.body().get("expired").asBoolean());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
+        ApiCall.from("get-token.json").as(owner).id(token.id())
+                .to(new GetTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(AwsEmulator.class)
@@ -71,5 +76,15 @@ class ListTokensHandlerTest {
     void rejectsACursorItDidNotHandOut() {
         ApiCall.from("list-tokens.json").as(owner).query("cursor", "bm90LWEtY3Vyc29y").to(handler)
                 .assertError(400, "invalid_value", "cursor");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
+        ApiCall.from("list-tokens.json").as(owner).id(token.id())
+                .to(new ListTokensHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

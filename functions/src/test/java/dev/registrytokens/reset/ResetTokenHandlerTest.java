@@ -12,11 +12,14 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(AwsEmulator.class)
 class ResetTokenHandlerTest {
@@ -37,12 +40,13 @@ class ResetTokenHandlerTest {
         assertFalse(SecretMacs.sameMac(TestStack.macs().macOf(token.secret()), login.mac()));
     }
 
-    @Test
-    void failsWith503AndKeepsTheOldSecretWhenKmsIsUnreachable() {
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndKeepsTheOldSecretWhenKmsFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "steady", Permission.PULL, 30);
-        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.unreachableKmsMacs(), Clock.systemUTC());
+        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.macs(fault), Clock.systemUTC());
         ApiCall.from("reset-token.json").as(owner).id(token.id()).to(new ResetTokenHandler(withoutKms))
-                .assertError(503, "service_unavailable", null);
+                .assertUnavailable();
         var login = TestStack.store().findLogin(token.username()).orElseThrow();
         assertEquals(1, login.version());
         assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(token.secret()), login.mac()));
@@ -60,5 +64,16 @@ class ResetTokenHandlerTest {
     void anotherAccountsTokenIsA404() {
         TokenView token = TestStack.createToken(owner, "theirs", Permission.PULL, 30);
         ApiCall.from("reset-token.json").as(TestAccount.fresh()).id(token.id()).to(handler).assertError(404, "not_found", null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void failsWith503AndKeepsTheOldSecretWhenDynamoDbFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "unshaken", Permission.PULL, 30);
+        TokenService withoutTable = new TokenService(TestStack.store(fault), TestStack.macs(), Clock.systemUTC());
+        ApiCall.from("reset-token.json").as(owner).id(token.id()).to(new ResetTokenHandler(withoutTable)).assertUnavailable();
+        var login = TestStack.store().findLogin(token.username()).orElseThrow();
+        assertEquals(1, login.version());
+        assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(token.secret()), login.mac()));
     }
 }

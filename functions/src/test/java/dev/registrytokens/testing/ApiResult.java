@@ -41,6 +41,16 @@ public record ApiResult(int status, Map<String, String> headers, JsonNode body) 
         return this;
     }
 
+    /** Asserts a 503 service_unavailable that says, in Retry-After, how many seconds to wait. */
+    public ApiResult assertUnavailable() {
+        assertError(503, "service_unavailable", null);
+        String retryAfter = headers.get("Retry-After");
+        if (retryAfter == null || !retryAfter.matches("[1-9][0-9]*")) {
+            throw new AssertionError("503 without a Retry-After in seconds: " + headers);
+        }
+        return this;
+    }
+
     public ApiResult assertStatus(int expectedStatus) {
         assertEquals(expectedStatus, status, () -> "status; body " + body);
         return this;

@@ -4,19 +4,16 @@ import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
-import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenRecord;
+import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -51,21 +48,19 @@ public final class TestStack {
         return new SecretMacs(kms(), AwsEmulator.stack().macKeyId());
     }
 
-    /** MACs through {@link #unreachableKms()}. */
-    public static SecretMacs unreachableKmsMacs() {
-        return new SecretMacs(unreachableKms(), AwsEmulator.stack().macKeyId());
+    /** The token table through a DynamoDB client that fails as {@code fault} says. */
+    public static TokenStore store(DependencyFault fault) {
+        return new TokenStore(fault.dynamoDb(), AwsEmulator.stack().tableName());
     }
 
-    /**
-     * A KMS client for an endpoint where nothing listens (a free port): KMS unreachable, as in an outage. One
-     * attempt with a short connect timeout, so the fault shows at once.
-     */
-    public static KmsClient unreachableKms() {
-        URI closedPort = URI.create("http://127.0.0.1:" + AwsEmulator.freePort());
-        return KmsClient.builder().endpointOverride(closedPort).region(AwsEmulator.REGION)
-                .credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing"))
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).build())
-                .overrideConfiguration(config -> config.retryStrategy(b -> b.maxAttempts(1))).build();
+    /** MACs through a KMS client that fails as {@code fault} says. */
+    public static SecretMacs macs(DependencyFault fault) {
+        return new SecretMacs(fault.kms(), AwsEmulator.stack().macKeyId());
+    }
+
+    /** The token table through a client whose calls the interceptors see first. */
+    public static TokenStore store(ExecutionInterceptor... interceptors) {
+        return new TokenStore(AwsEmulator.stack().dynamoDb(interceptors), AwsEmulator.stack().tableName());
     }
 
     /** A new table shaped as the template's token table, holding nothing (no certificate either). */

@@ -4,7 +4,8 @@ import static dev.registrytokens.testing.RegistryFixtures.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.core.ApiException;
+import dev.registrytokens.core.DomainException;
+import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.EditTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * An expired token whichever of its two records TTL deletes first (real TTL deletes each item on its own,
  * up to days late), and before it deletes either: list, get, changes, delete, name reuse and registry logins
  * must agree in every state. The TTL sweeper deletes the records in the order each state needs. Through
- * {@link TokenService}, whose {@link ApiException}s the handlers answer as they are (status, code).
+ * {@link TokenService}, whose {@link DomainException}s the handlers answer as {@link ApiException#from} maps them.
  */
 @ExtendWith(AwsEmulator.class)
 class ExpiredTokenTest {
@@ -83,8 +84,9 @@ class ExpiredTokenTest {
         try {
             call.run();
             return "ok";
-        } catch (ApiException e) {
-            return e.status() + " " + e.code();
+        } catch (DomainException e) {
+            ApiException answer = ApiException.from(e);
+            return answer.status() + " " + answer.code();
         }
     }
 
