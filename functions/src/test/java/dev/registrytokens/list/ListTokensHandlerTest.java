@@ -52,12 +52,18 @@ class ListTokensHandlerTest {
 
     @Test
     void defaultsToFiftyAndNeverShowsSecretsOrOtherAccountsTokens() {
-        TestStack.createToken(owner, "mine", Permission.PULL_PUSH, null);
+        for (int i = 0; i < 51; i++) {
+            TestStack.createToken(owner, "mine-" + i, Permission.PULL_PUSH, null);
+        }
         TestStack.createToken(TestAccount.fresh(), "theirs", Permission.PULL, null);
         var page = ApiCall.from("list-tokens.json").as(owner).noQuery().to(handler).assertStatus(200).body();
-        assertEquals(List.of("mine"), names(page));
-        assertFalse(page.get("items").get(0).has("secret"));
-        assertTrue(page.get("nextCursor").isNull());
+        assertEquals(50, page.get("items").size(), "without limit, a page of 50");
+        assertTrue(names(page).stream().allMatch(name -> name.startsWith("mine-")), "only the account's own tokens");
+        page.get("items").forEach(item -> assertFalse(item.has("secret")));
+        var rest = ApiCall.from("list-tokens.json").as(owner).noQuery().query("cursor", page.get("nextCursor").asText())
+                .to(handler).assertStatus(200).body();
+        assertEquals(List.of("mine-0"), names(rest), "the 51st, oldest, on the next page");
+        assertTrue(rest.get("nextCursor").isNull());
     }
 
     @Test

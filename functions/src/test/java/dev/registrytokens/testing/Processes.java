@@ -2,18 +2,21 @@ package dev.registrytokens.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** Waiting for a server the tests started as a process. */
 public final class Processes {
     private Processes() {
     }
 
-    /** Returns once something listens on the port; fails with the process's log if it exits or times out. */
+    /** Returns once the process itself listens on the port; fails with its log if it exits or times out. */
     public static void awaitListening(int port, Process process, Path log, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         try {
@@ -21,11 +24,10 @@ public final class Processes {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(process.info().command().orElse("process") + " exited:\n" + Files.readString(log));
                 }
-                try (Socket ignored = new Socket("127.0.0.1", port)) {
+                if (listens(process.pid(), port)) {
                     return;
-                } catch (IOException notYet) {
-                    Thread.sleep(50);
                 }
+                Thread.sleep(50);
             }
             throw new IllegalStateException("nothing listened on port " + port + " within " + timeout + ":\n" + Files.readString(log));
         } catch (IOException e) {
@@ -34,5 +36,48 @@ public final class Processes {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Whether the process itself has a listening TCP socket on the port. A port chosen free can be taken by another
+     * process before the intended one binds it, and a plain connect would then find that other listener; ownership
+     * is read from /proc.
+     */
+    public static boolean listens(long pid, int port) {
+        Set<String> sockets = listeningSockets(port);
+        if (sockets.isEmpty()) {
+            return false;
+        }
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return descriptors.anyMatch(descriptor -> {
+                try {
+                    return sockets.contains(Files.readSymbolicLink(descriptor).toString());
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            });
+        } catch (IOException processGone) {
+            return false;
+        }
+    }
+
+    /** The sockets ("socket:[inode]") listening on the TCP port, from /proc/net/tcp and tcp6. */
+    private static Set<String> listeningSockets(int port) {
+        Set<String> sockets = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] fields = line.trim().split("\\s+");
+                    String local = fields[1];
+                    if (fields[3].equals("0A") && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
+                        sockets.add("socket:[" + fields[9] + "]");
+                    }
+                }
+            } catch (IOException noSuchTable) {
+                // no IPv6 on this machine
+            }
+        }
+        return sockets;
     }
 }

@@ -3,13 +3,9 @@ package dev.registrytokens.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.registrytokens.testing.Processes;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /** Loopback ports for the local processes. */
 final class LocalPorts {
@@ -48,7 +44,7 @@ final class LocalPorts {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the process exited with " + process.exitValue() + " before listening on " + port);
             }
-            if (listens(process.pid(), port)) {
+            if (Processes.listens(process.pid(), port)) {
                 return;
             }
             try {
@@ -59,43 +55,5 @@ final class LocalPorts {
             }
         }
         throw new IllegalStateException("the process did not listen on port " + port + " within " + limit);
-    }
-
-    private static boolean listens(long pid, int port) {
-        Set<String> sockets = listeningSockets(port);
-        if (sockets.isEmpty()) {
-            return false;
-        }
-        try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return descriptors.anyMatch(descriptor -> {
-                try {
-                    return sockets.contains(Files.readSymbolicLink(descriptor).toString());
-                } catch (IOException closedMeanwhile) {
-                    return false;
-                }
-            });
-        } catch (IOException processGone) {
-            return false;
-        }
-    }
-
-    /** The sockets ("socket:[inode]") listening on the TCP port, from /proc/net/tcp and tcp6. */
-    private static Set<String> listeningSockets(int port) {
-        Set<String> sockets = new HashSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                List<String> lines = Files.readAllLines(Path.of(table));
-                for (String line : lines.subList(1, lines.size())) {
-                    String[] fields = line.trim().split("\\s+");
-                    String local = fields[1];
-                    if (fields[3].equals("0A") && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
-                        sockets.add("socket:[" + fields[9] + "]");
-                    }
-                }
-            } catch (IOException noSuchTable) {
-                // no IPv6 on this machine
-            }
-        }
-        return sockets;
     }
 }
