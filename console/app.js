@@ -87,7 +87,10 @@ function row(token) {
 }
 
 function render() {
+  // A row's actions button that had focus keeps it across the re-render (after a dialog returned focus to it).
+  const focusedTokenId = document.activeElement?.dataset?.tokenId;
   $('token-rows').replaceChildren(...state.tokens.map(row));
+  if (focusedTokenId) actionsButton({ id: focusedTokenId })?.focus();
   $('token-table').hidden = state.tokens.length === 0;
   $('empty').hidden = state.tokens.length > 0;
   $('load-more').hidden = !state.nextCursor;
