@@ -23,7 +23,8 @@ import java.util.UUID;
 
 /**
  * A stand-in for the identity provider that guards the management API in production: it signs RS256
- * bearer JWTs for any account and publishes its key as a JWKS, like an OIDC issuer. Local use only.
+ * bearer JWTs for any account and publishes its key as a JWKS, and signs the console in through the same OIDC
+ * endpoints (discovery, authorize, token) a real provider has. Local use only.
  */
 public final class DevIssuer {
     static final String KEY_ID = "dev-issuer-1";
@@ -34,19 +35,29 @@ public final class DevIssuer {
     private final KeyPair keys;
     private HttpServer server;
 
+    /** The one OAuth client the issuer knows: the console, a public client (no secret) that must use PKCE. */
+    public record Client(String clientId, String redirectUri) {
+    }
+
     /**
-     * Serves the issuer on 127.0.0.1 (port 0 picks a free one): its JWKS and OpenID configuration, and
-     * {@code /token?sub=OWNER[&namespace=NAMESPACE]}, which answers a fresh bearer JWT as plain text.
+     * Serves the issuer on 127.0.0.1 (port 0 picks a free one): its JWKS and OpenID configuration; the authorization
+     * code flow with PKCE (S256) for {@code client}, whose sign-in form lets anyone sign in as any account; and
+     * {@code GET /token?sub=OWNER[&namespace=NAMESPACE]}, which answers a fresh bearer JWT as plain text.
      */
-    public static DevIssuer start(int port, String audience) throws IOException {
+    public static DevIssuer start(int port, String audience, Client client) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         DevIssuer issuer = new DevIssuer(url, audience);
         issuer.server = server;
-        server.createContext("/.well-known/jwks.json", exchange -> send(exchange, 200, "application/json", JSON.writeValueAsString(issuer.jwks())));
-        server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, 200, "application/json",
-                JSON.writeValueAsString(Map.of("issuer", url, "jwks_uri", url + "/.well-known/jwks.json"))));
+        AuthorizationCodes codes = new AuthorizationCodes(issuer, client);
+        server.createContext("/.well-known/jwks.json", exchange -> sendJson(exchange, 200, issuer.jwks()));
+        server.createContext("/.well-known/openid-configuration", exchange -> sendJson(exchange, 200, issuer.discovery()));
+        server.createContext("/authorize", codes::authorize);
         server.createContext("/token", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                codes.exchange(exchange);
+                return;
+            }
             Map<String, String> query = Gateway.parseQuery(exchange.getRequestURI().getRawQuery());
             String subject = query.get("sub");
             if (subject == null || subject.isBlank()) {
@@ -60,11 +71,37 @@ public final class DevIssuer {
         return issuer;
     }
 
+    /** What an OIDC client reads first: where to authorize, where to exchange the code, where the keys are. */
+    Map<String, Object> discovery() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("issuer", issuer);
+        document.put("authorization_endpoint", issuer + "/authorize");
+        document.put("token_endpoint", issuer + "/token");
+        document.put("jwks_uri", issuer + "/.well-known/jwks.json");
+        document.put("response_types_supported", List.of("code"));
+        document.put("grant_types_supported", List.of("authorization_code"));
+        document.put("code_challenge_methods_supported", List.of("S256"));
+        document.put("token_endpoint_auth_methods_supported", List.of("none"));
+        document.put("subject_types_supported", List.of("public"));
+        document.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        return document;
+    }
+
     HttpServer server() {
         return server;
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    /**
+     * A JSON answer any origin may read, as identity providers answer their discovery, keys and token endpoints to
+     * browser clients (the console is on another origin than the issuer).
+     */
+    static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, status, "application/json", JSON.writeValueAsString(body));
+    }
+
+    static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         try (exchange) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType);

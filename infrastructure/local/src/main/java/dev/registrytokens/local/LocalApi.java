@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The local stand-in for {@code sam local start-api} (which needs Docker): the dev issuer on one port, and the
- * template's HTTP API on another, each route served by its function's {@code sam build} artefact in a local
+ * template's HTTP API (with the web console under {@code /console/}) on another, each route served by its function's {@code sam build} artefact in a local
  * Lambda runtime, with credentials only from a local container-credentials endpoint; and a TTL sweeper, since the
  * emulator has no TTL.
  */
@@ -44,22 +44,27 @@ public final class LocalApi {
         Args args = Args.parse(argv);
         Path template = Path.of(args.get("template", "template.yaml"));
         LocalApi api = start(template, Integer.parseInt(args.get("port", "3000")), Integer.parseInt(args.get("issuer-port", "3001")),
-                args.parameters(), readResources(Path.of(args.require("resources"))), LocalRuntimeArgs.runtime(args, template));
+                args.parameters(), readResources(Path.of(args.require("resources"))), args.get("registry-host", "127.0.0.1:5000"),
+                LocalRuntimeArgs.runtime(args, template));
         System.out.println("local API listening on http://127.0.0.1:" + api.apiServer.getAddress().getPort());
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop));
     }
 
     /**
      * Starts both servers (port 0 picks a free one); template parameters not given default to the dev issuer's.
-     * {@code physicalIds} names the provisioned table and keys by logical id, as {@code !Ref} resolves them.
+     * {@code physicalIds} names the provisioned table and keys by logical id, as {@code !Ref} resolves them;
+     * {@code registryHost} is the registry the console's {@code docker login} line names.
      */
     public static LocalApi start(Path template, int port, int issuerPort, Map<String, String> parameters,
-                                 Map<String, String> physicalIds, LocalRuntimeArgs.Settings settings) throws IOException {
-        DevIssuer issuer = DevIssuer.start(issuerPort, parameters.getOrDefault("JwtAudience", "registry-tokens-local"));
-        HttpServer issuerServer = issuer.server();
-
+                                 Map<String, String> physicalIds, String registryHost, LocalRuntimeArgs.Settings settings)
+            throws IOException {
         JsonNode templateTree = TemplateResources.readTemplate(template);
         Map<String, String> resolvedParameters = new HashMap<>(TemplateValues.parametersWithDefaults(templateTree, parameters));
+        HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        String consoleUrl = "http://127.0.0.1:" + apiServer.getAddress().getPort() + ConsoleSite.PATH;
+        DevIssuer issuer = DevIssuer.start(issuerPort, parameters.getOrDefault("JwtAudience", "registry-tokens-local"),
+                new DevIssuer.Client(resolvedParameters.get("ConsoleClientId"), consoleUrl));
+        HttpServer issuerServer = issuer.server();
         resolvedParameters.putIfAbsent("JwtIssuer", issuer.issuer());
         resolvedParameters.putIfAbsent("JwtAudience", issuer.audience());
         TemplateValues values = new TemplateValues(resolvedParameters, physicalIds);
@@ -67,10 +72,13 @@ public final class LocalApi {
         ContainerCredentials credentials = ContainerCredentials.start();
         LambdaRuntimes functions = new LambdaRuntimes(LambdaFunctionSpec.fromTemplate(templateTree, values),
                 settings.runtime(credentials, System.out));
-        HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         apiServer.createContext("/", new Gateway(routes, functions, System.out));
+        apiServer.createContext(ConsoleSite.PATH, new ConsoleSite(template.toAbsolutePath().getParent().resolve("console"),
+                new ConsoleSite.Settings(resolvedParameters.get("JwtIssuer"), resolvedParameters.get("ConsoleClientId"), registryHost),
+                System.out));
         apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         apiServer.start();
+        System.out.println("console on " + consoleUrl);
         Gateway.describe(routes).forEach(route -> System.out.println("  " + route));
         // The emulator never deletes expired items; DynamoDB does, each on its own, some time after expiry.
         TtlSweeper ttl = TtlSweeper.forTable(new AwsEmulator.Stack(settings.awsEndpoint(), physicalIds).dynamoDb(),

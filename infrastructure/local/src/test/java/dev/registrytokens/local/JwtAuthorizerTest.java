@@ -18,7 +18,7 @@ class JwtAuthorizerTest {
 
     @BeforeAll
     static void startIssuer() throws Exception {
-        issuer = DevIssuer.start(0, "registry-tokens-test");
+        issuer = DevIssuer.start(0, "registry-tokens-test", new DevIssuer.Client("console", "http://127.0.0.1:1/console/"));
         authorizer = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test"));
         authorizer.loadKeys();
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RoutesTest {
     private final Routes routes = Routes.fromTemplate(TemplateResources.readTemplate(ProjectFiles.template()),
-            new TemplateValues(Map.of("JwtIssuer", "http://127.0.0.1:1", "JwtAudience", "aud"), Map.of()));
+            new TemplateValues(Map.of("JwtIssuer", "http://127.0.0.1:1", "JwtAudience", "aud", "ConsoleClientId", "console"), Map.of()));
 
     @Test
     void readsEveryManagementRouteFromTheTemplateBehindTheJwtAuthorizer() {
@@ -21,6 +21,7 @@ class RoutesTest {
         assertEquals("ResetTokenFunction", reset.route().function());
         var jwt = assertInstanceOf(Routes.Jwt.class, reset.route().authorizer());
         assertEquals("http://127.0.0.1:1", jwt.issuer());
+        assertEquals(java.util.List.of("aud", "console"), jwt.audiences(), "the console's client id is an audience too");
 
         assertEquals("GET /tokens", routes.match("GET", "/tokens").orElseThrow().route().routeKey());
         assertEquals("DELETE /tokens/{id}", routes.match("DELETE", "/tokens/x").orElseThrow().route().routeKey());

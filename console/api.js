@@ -1,0 +1,42 @@
+// The public HTTP API of registry-tokens; every error becomes an ApiError with the API's code, message and field.
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export function createApi(baseUrl, bearer) {
+  async function request(method, path, { body, version } = {}) {
+    const headers = { Authorization: `Bearer ${bearer()}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (version !== undefined) headers['If-Match'] = `"${version}"`;
+    let response;
+    try {
+      response = await fetch(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'network', 'The API cannot be reached. Check your connection and try again.', null);
+    }
+    const answer = response.status === 204 ? null : await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = answer?.error ?? {};
+      throw new ApiError(response.status, error.code ?? 'http_' + response.status,
+        error.message ?? answer?.message ?? `The API answered ${response.status}.`, error.field ?? null);
+    }
+    return answer;
+  }
+
+  const tokenPath = (id, action = '') => `/tokens/${encodeURIComponent(id)}${action}`;
+  return {
+    list: (cursor) => request('GET', `/tokens?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+    create: (fields) => request('POST', '/tokens', { body: fields }),
+    update: (token, fields) => request('PATCH', tokenPath(token.id), { body: fields, version: token.version }),
+    reset: (token) => request('POST', tokenPath(token.id, '/reset'), { version: token.version }),
+    disable: (token) => request('POST', tokenPath(token.id, '/disable'), { version: token.version }),
+    enable: (token) => request('POST', tokenPath(token.id, '/enable'), { version: token.version }),
+    remove: (token) => request('DELETE', tokenPath(token.id), { version: token.version }),
+  };
+}

@@ -1,0 +1,98 @@
+package dev.registrytokens.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dev issuer's authorization code flow: a code is good once, for its client, redirect URI and PKCE verifier. */
+class AuthorizationCodesTest {
+    private static final String REDIRECT = "http://127.0.0.1:1/console/";
+    private static final String VERIFIER = "a".repeat(43);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static DevIssuer issuer;
+    private static JwtAuthorizer authorizer;
+
+    @BeforeAll
+    static void startIssuer() throws Exception {
+        issuer = DevIssuer.start(0, "registry-tokens-test", new DevIssuer.Client("console", REDIRECT));
+        authorizer = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test"));
+        authorizer.loadKeys();
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        issuer.server().stop(0);
+    }
+
+    private static String form(Map<String, String> fields) {
+        return fields.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(issuer.issuer() + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** Signs in as acme through the form and returns the code the redirect carries. */
+    private static String code() throws Exception {
+        String challenge = Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(VERIFIER.getBytes(StandardCharsets.US_ASCII)));
+        HttpResponse<String> answer = post("/authorize", Map.of("response_type", "code", "client_id", "console",
+                "redirect_uri", REDIRECT, "state", "s1", "code_challenge", challenge, "code_challenge_method", "S256",
+                "account", "acme"));
+        assertEquals(302, answer.statusCode(), answer.body());
+        String location = answer.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith(REDIRECT + "?code=") && location.endsWith("&state=s1"), location);
+        return location.substring(location.indexOf("code=") + 5, location.indexOf('&'));
+    }
+
+    private static HttpResponse<String> exchange(String code, String verifier, String redirectUri) throws Exception {
+        return post("/token", Map.of("grant_type", "authorization_code", "code", code, "client_id", "console",
+                "redirect_uri", redirectUri, "code_verifier", verifier));
+    }
+
+    @Test
+    void theCodeWithItsVerifierGetsAnAccessTokenTheGatewayAcceptsOnce() throws Exception {
+        String code = code();
+        HttpResponse<String> answer = exchange(code, VERIFIER, REDIRECT);
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode token = JSON.readTree(answer.body());
+        Map<String, String> claims = authorizer.verify("Bearer " + token.get("access_token").asText()).orElseThrow();
+        assertEquals("acme", claims.get("sub"));
+        assertEquals("acme", claims.get("namespace"));
+        assertEquals(400, exchange(code, VERIFIER, REDIRECT).statusCode(), "a code is good once");
+    }
+
+    @Test
+    void aWrongVerifierOrRedirectUriGetsNoToken() throws Exception {
+        assertEquals("invalid_grant", JSON.readTree(exchange(code(), "b".repeat(43), REDIRECT).body()).get("error").asText());
+        assertEquals(400, exchange(code(), VERIFIER, "http://127.0.0.1:2/console/").statusCode());
+    }
+
+    @Test
+    void anUnregisteredRedirectUriIsNeverRedirectedTo() throws Exception {
+        HttpResponse<String> answer = post("/authorize", Map.of("response_type", "code", "client_id", "console",
+                "redirect_uri", "https://attacker.example/", "code_challenge", "c".repeat(43), "code_challenge_method", "S256",
+                "account", "acme"));
+        assertEquals(400, answer.statusCode());
+        assertTrue(answer.headers().firstValue("Location").isEmpty());
+    }
+}
