@@ -35,8 +35,13 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
         var requestContext = event.getRequestContext();
         // The source is API Gateway's TCP peer; X-Forwarded-For is the client's to write and is never read.
         String sourceIp = requestContext == null || requestContext.getHttp() == null ? null : requestContext.getHttp().getSourceIp();
-        Optional<RegistryLogins.Login> login = logins.decide(BasicCredentials.parse(ApiRequest.header(event.getHeaders(), "authorization")),
-                sourceIp, requestContext == null ? null : requestContext.getRequestId());
+        Optional<RegistryLogins.Login> login;
+        try {
+            login = logins.decide(BasicCredentials.parse(ApiRequest.header(event.getHeaders(), "authorization")),
+                    sourceIp, requestContext == null ? null : requestContext.getRequestId());
+        } catch (RuntimeException dependencyFailed) {
+            login = Optional.empty(); // fails closed: no login without a decision
+        }
         return login.map(allowed -> new SimpleIAMPolicyResponse(true, Map.of(
                         "tokenId", allowed.tokenId(),
                         "accountId", allowed.accountId(),

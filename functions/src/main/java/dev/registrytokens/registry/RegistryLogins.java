@@ -60,20 +60,22 @@ public final class RegistryLogins {
 
     /**
      * The login decision of both token routes, logged: the authorizer's (Basic header) and the OAuth2 password grant's
-     * (form body). Any failure refuses: it fails closed. The log line names the token, never the username (a denied
-     * username may be a mistyped secret) nor the secret.
+     * (form body). A failure (a dependency down) is logged and thrown: each route fails closed its own way, the
+     * authorizer by denying, the password grant with a 503 the client may retry (not a bad grant). The log line names
+     * the token, never the username (a denied username may be a mistyped secret) nor the secret.
      */
     public Optional<Login> decide(Optional<BasicCredentials> credentials, String sourceIp, String requestId) {
-        Optional<Login> login;
+        Optional<Login> login = Optional.empty();
         String failure = null;
         try {
             login = credentials.flatMap(presented -> authenticate(presented, sourceIp));
+            return login;
         } catch (RuntimeException e) {
-            login = Optional.empty();
             failure = e.getClass().getSimpleName();
+            throw e;
+        } finally {
+            System.out.println(Json.write(new DecisionLogLine(requestId, login.map(Login::tokenId).orElse(null), login.isPresent(), failure)));
         }
-        System.out.println(Json.write(new DecisionLogLine(requestId, login.map(Login::tokenId).orElse(null), login.isPresent(), failure)));
-        return login;
     }
 
     private record DecisionLogLine(String requestId, String tokenId, boolean allowed, String failure) {

@@ -14,6 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import dev.registrytokens.testing.DependencyFault;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,5 +46,12 @@ class CertificateHandlerTest {
     void answers503WhenNoCertificateWasIssued() {
         CertificateHandler handler = new CertificateHandler(new CertificateStore(TestStack.dynamoDb(), TestStack.emptyTable()));
         ApiCall.from("certificate.json").to(handler).assertError(503, "service_unavailable", null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void answers503WithRetryAfterWhenDynamoDbFails(DependencyFault fault) {
+        ApiCall.from("certificate.json").to(new CertificateHandler(new CertificateStore(fault.dynamoDb(), AwsEmulator.stack().tableName())))
+                .assertUnavailable();
     }
 }

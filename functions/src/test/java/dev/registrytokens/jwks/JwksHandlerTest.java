@@ -12,6 +12,9 @@ import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import dev.registrytokens.testing.DependencyFault;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,5 +38,12 @@ class JwksHandlerTest {
         assertEquals(kmsKey.getW().getAffineX(), new java.math.BigInteger(1, Base64.getUrlDecoder().decode(key.get("x").asText())));
         assertEquals(kmsKey.getW().getAffineY(), new java.math.BigInteger(1, Base64.getUrlDecoder().decode(key.get("y").asText())));
         assertEquals(32, Base64.getUrlDecoder().decode(key.get("x").asText()).length);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void answers503WithRetryAfterWhenKmsFails(DependencyFault fault) {
+        ApiCall.from("jwks.json").to(new JwksHandler(new RegistrySigningKey(fault.kms(), AwsEmulator.stack().signingKeyId())))
+                .assertUnavailable();
     }
 }

@@ -23,6 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import dev.registrytokens.testing.DependencyFault;
+import dev.registrytokens.registry.RegistryLogins;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -120,5 +124,25 @@ class OAuthTokenHandlerTest {
         String scopes = String.join(" ", java.util.Collections.nCopies(51, "repository:" + owner.namespace() + "/app:pull"));
         assertEquals("invalid_scope", post(passwordGrant(token.username(), token.secret(), scopes)).assertStatus(400)
                 .body().get("error").asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void answers503WithRetryAfterWhenDynamoDbOrKmsFails(DependencyFault fault) {
+        TokenView token = TestStack.createToken(owner, "ci", Permission.PULL, 30);
+        String form = passwordGrant(token.username(), token.secret(), "repository:" + owner.namespace() + "/app:pull");
+        RegistryTokens tokens = new RegistryTokens(new RegistryTokenIssuer(RegistryFixtures.signingKey(calls), "registry-tokens",
+                Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC()), "registry.local");
+        var withoutTable = new OAuthTokenHandler(new RegistryLogins(TestStack.store(fault), TestStack.macs(), Clock.systemUTC(),
+                RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW), tokens);
+        var withoutKms = new OAuthTokenHandler(new RegistryLogins(TestStack.store(), TestStack.macs(fault), Clock.systemUTC(),
+                RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW), tokens);
+        for (OAuthTokenHandler failing : new OAuthTokenHandler[] {withoutTable, withoutKms}) {
+            ApiResult answer = ApiCall.from("registry-oauth-token.json")
+                    .body(Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8))).to(failing);
+            // A dependency that fails is no bad grant: the caller may retry, and containerd does not fall back to GET.
+            assertEquals(503, answer.status(), answer.body()::toString);
+            assertTrue(answer.headers().get("Retry-After").matches("[1-9][0-9]*"), answer.headers()::toString);
+        }
     }
 }

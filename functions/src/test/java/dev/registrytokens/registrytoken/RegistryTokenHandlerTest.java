@@ -35,6 +35,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import dev.registrytokens.testing.DependencyFault;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -236,5 +239,14 @@ class RegistryTokenHandlerTest {
     @Test
     void refusesWithoutAnAuthorizerContext() {
         ApiCall.from("registry-token.json").authorizerContext(null).to(handler).assertError(401, "unauthorized", null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DependencyFault.class)
+    void answers503WithRetryAfterWhenKmsCannotCertifyTheEnvironmentsKey(DependencyFault fault) {
+        RegistryTokenHandler withoutKms = new RegistryTokenHandler(new RegistryTokens(new RegistryTokenIssuer(
+                new RegistrySigningKey(fault.kms(), AwsEmulator.stack().signingKeyId()), "registry-tokens",
+                Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC()), "registry.local"));
+        ApiCall.from("registry-token.json").to(withoutKms).assertUnavailable();
     }
 }
