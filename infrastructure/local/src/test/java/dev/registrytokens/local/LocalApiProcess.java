@@ -159,7 +159,8 @@ final class LocalApiProcess implements AutoCloseable {
         }
     }
 
-    private static void assertDescribed(HttpResponse<String> response) {
+    /** Asserts that the OpenAPI document describes this answer of the API. */
+    static void assertDescribed(HttpResponse<String> response) {
         Map<String, String> headers = new java.util.HashMap<>();
         response.headers().map().forEach((name, values) -> headers.put(name, values.getFirst()));
         OpenApiContract.assertDescribes(response.request().method(), response.uri().getRawPath(), response.statusCode(), headers, response.body());
