@@ -130,6 +130,12 @@ class TemplateTest {
     }
 
     @Test
+    void theOpenApiDocumentsFunctionHoldsNoAwsPermission() {
+        assertTrue(resources.at("/OpenApiFunction/Properties/Policies").isMissingNode(), "only the basic execution role");
+        assertEquals(List.of("NONE"), authorizers(resources.path("OpenApiFunction")));
+    }
+
+    @Test
     void registryAuthorizerAnswersWithinFiveSeconds() {
         // API Gateway waits at most 10 s for a Lambda authorizer.
         String authorizer = template.at("/Resources/Api/Properties/Auth/Authorizers/RegistryBasicAuth/FunctionArn/Ref").asText()

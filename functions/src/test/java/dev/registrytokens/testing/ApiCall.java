@@ -120,6 +120,6 @@ public final class ApiCall {
     }
 
     public ApiResult to(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
-        return ApiResult.of(handler.handleRequest(event, null));
+        return ApiResult.of(event.getRouteKey(), handler.handleRequest(event, null));
     }
 }

@@ -9,11 +9,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Map;
 
-/** A handler's answer, with its body parsed; every secret it carries is remembered for the leak check. */
+/**
+ * A handler's answer, with its body parsed; every secret it carries is remembered for the leak check, and every
+ * answer must be one the OpenAPI document describes for its route.
+ */
 public record ApiResult(int status, Map<String, String> headers, JsonNode body) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static ApiResult of(APIGatewayV2HTTPResponse response) {
+    /** {@code routeKey} is the request's, as API Gateway names it: {@code GET /tokens/{id}}. */
+    static ApiResult of(String routeKey, APIGatewayV2HTTPResponse response) {
+        String[] route = routeKey.split(" ", 2);
+        OpenApiContract.assertDescribes(route[0], route[1], response.getStatusCode(),
+                response.getHeaders() == null ? Map.of() : response.getHeaders(), response.getBody());
         JsonNode body = MissingNode.getInstance();
         if (response.getBody() != null) {
             try {

@@ -3,6 +3,7 @@ package dev.registrytokens.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.OpenApiContract;
 import dev.registrytokens.testing.Processes;
 import dev.registrytokens.testing.ProjectFiles;
 import java.io.IOException;
@@ -127,7 +128,7 @@ final class LocalApiProcess implements AutoCloseable {
     record Answer(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
     }
 
-    /** One HTTP request to the API; {@code headers} are name, value pairs. */
+    /** One HTTP request to the API; {@code headers} are name, value pairs. The answer must be one the OpenAPI document describes. */
     Answer call(String method, String path, String bearer, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -142,6 +143,7 @@ final class LocalApiProcess implements AutoCloseable {
         }
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertDescribed(response);
             JsonNode json = response.body().isEmpty() || !response.headers().firstValue("content-type").orElse("").contains("json")
                     ? JSON.missingNode() : JSON.readTree(response.body());
             return new Answer(response.statusCode(), response.headers().map(), json);
@@ -151,8 +153,17 @@ final class LocalApiProcess implements AutoCloseable {
     /** A GET whose body is text (the certificate). */
     String getText(String path) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertDescribed(response);
+            return response.body();
         }
+    }
+
+    /** Asserts that the OpenAPI document describes this answer of the API. */
+    static void assertDescribed(HttpResponse<String> response) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        response.headers().map().forEach((name, values) -> headers.put(name, values.getFirst()));
+        OpenApiContract.assertDescribes(response.request().method(), response.uri().getRawPath(), response.statusCode(), headers, response.body());
     }
 
     String log() throws IOException {

@@ -69,6 +69,22 @@ class LocalApiProcessTest {
     }
 
     @Test
+    void eachRuntimeLoadsTheClientsJniLibraryFromTheBuildNeverFromTheSharedTmp() throws Exception {
+        // The client would copy it to one /tmp path at every start, over a copy another starting runtime maps.
+        assertEquals(200, call("GET", "/openapi.json", null, null).status());
+        String property = "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=";
+        List<ProcessHandle> runtimes = api.functionRuntimes();
+        assertFalse(runtimes.isEmpty());
+        for (ProcessHandle runtime : runtimes) {
+            String library = runtime.info().arguments().map(List::of).orElseThrow().stream()
+                    .filter(argument -> argument.startsWith(property)).findFirst().orElseThrow().substring(property.length());
+            assertTrue(Files.isRegularFile(Path.of(library)) && !library.startsWith("/tmp/"), library);
+            String maps = Files.readString(Path.of("/proc", Long.toString(runtime.pid()), "maps"));
+            assertTrue(maps.contains(library) && !maps.contains("/tmp/.libaws-lambda-jni.so"), () -> "loaded: " + maps);
+        }
+    }
+
+    @Test
     void walksThroughEveryActionOverHttp() throws Exception {
         String bearer = api.bearerFor(owner, "walk");
         LocalApiProcess.Answer created = call("POST", "/tokens", bearer, "{\"name\":\"ci-pull\",\"permission\":\"PULL\",\"expiresInDays\":30}");

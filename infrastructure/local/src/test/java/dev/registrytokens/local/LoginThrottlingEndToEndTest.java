@@ -45,7 +45,9 @@ class LoginThrottlingEndToEndTest {
                 .header("X-Forwarded-For", forwardedFor)
                 .build();
         try (HttpClient http = HttpClient.newBuilder().localAddress(InetAddress.getByName(from)).build()) {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            LocalApiProcess.assertDescribed(response);
+            return response.statusCode();
         }
     }
 
