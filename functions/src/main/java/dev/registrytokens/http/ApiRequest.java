@@ -106,13 +106,13 @@ public final class ApiRequest {
 
     /**
      * The version If-Match requires (RFC 9110, for a write), or null when it is absent or {@code *} (any current
-     * version; an empty header counts as absent). The comparison is strong: a weak tag ({@code W/"3"}) or another tag ({@code "03"}) matches no version,
+     * version). The comparison is strong: a weak tag ({@code W/"3"}) or another tag ({@code "03"}) matches no version,
      * so the write fails with 412. The bare form {@code 3} is also accepted, as documented. A value that is no
-     * entity-tag at all (unbalanced quotes, garbage, a list) is 400.
+     * entity-tag at all (empty, unbalanced quotes, garbage, a list) is 400.
      */
     public Long ifMatch() {
         String value = header("If-Match");
-        if (value == null || value.isBlank() || value.trim().equals("*")) {
+        if (value == null || value.trim().equals("*")) {
             return null;
         }
         String trimmed = value.trim();

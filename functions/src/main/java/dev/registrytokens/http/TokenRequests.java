@@ -86,7 +86,8 @@ public final class TokenRequests {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > MAX_DAYS) {
+        // JSON has one number type: 30.0 is the whole number 30 (as JSON Schema counts it), 1.5 is not.
+        if (!node.isNumber() || !node.canConvertToExactIntegral() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > MAX_DAYS) {
             throw ApiException.badRequest(node.isNumber() ? "invalid_value" : "invalid_type",
                     "expiresInDays must be a whole number of days from 1 to " + MAX_DAYS
                             + ", or null for a token that never expires.", "expiresInDays");

@@ -35,7 +35,7 @@ class EditTokenHandlerTest {
     private final TestAccount owner = TestAccount.fresh();
 
     private ApiResult edit(String tokenId, String body) {
-        return ApiCall.from("edit-token.json").as(owner).id(tokenId).header("If-Match", "").body(body).to(handler);
+        return ApiCall.from("edit-token.json").as(owner).id(tokenId).withoutHeader("If-Match").body(body).to(handler);
     }
 
     @Test
@@ -158,7 +158,7 @@ class EditTokenHandlerTest {
     @Test
     void anotherAccountsTokenIsA404AndStaysUnchanged() {
         TokenView token = TestStack.createToken(owner, "guarded", Permission.PULL, 30);
-        ApiCall.from("edit-token.json").as(TestAccount.fresh()).id(token.id()).header("If-Match", "")
+        ApiCall.from("edit-token.json").as(TestAccount.fresh()).id(token.id()).withoutHeader("If-Match")
                 .body("{\"permission\":\"PULL_PUSH\"}").to(handler).assertError(404, "not_found", null);
         assertEquals(Permission.PULL, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().permission());
     }
@@ -192,7 +192,7 @@ class EditTokenHandlerTest {
         var slipsInFirst = new BeforeFirstCall("TransactWriteItems",
                 () -> edit(token.id(), "{\"permission\":\"PULL_PUSH\"}").assertStatus(200));
         var racing = new EditTokenHandler(new TokenService(TestStack.store(slipsInFirst), null, Clock.systemUTC()));
-        var edited = ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "")
+        var edited = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
                 .body("{\"description\":\"mine\"}").to(racing).assertStatus(200);
         assertEquals(3, edited.version());
         var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();

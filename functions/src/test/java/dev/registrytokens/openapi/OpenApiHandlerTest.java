@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 /** GET /openapi.json serves the document, and the document covers the template's routes and the code's error codes. */
 class OpenApiHandlerTest {
     /** An error's code: the string literals that open an ApiException's arguments, before its message. */
-    private static final Pattern THROWN = Pattern.compile("(?:badRequest|new ApiException)\\(([^;]*)", Pattern.DOTALL);
+    /** Where a code is written: the HTTP layer's own errors, the domain's, and the codes the domain's kinds fix. */
+    private static final Pattern THROWN = Pattern.compile(
+            "(?:badRequest|new ApiException|new DomainException\\.\\w+|super)\\(([^;]*)", Pattern.DOTALL);
     private static final Pattern LITERAL = Pattern.compile("\"([^\"]*)\"");
 
     @Test
@@ -39,6 +41,9 @@ class OpenApiHandlerTest {
         TemplateResources.readTemplate(ProjectFiles.template()).get("Resources").valueStream()
                 .flatMap(resource -> resource.at("/Properties/Events").valueStream())
                 .filter(event -> event.path("Type").asText().equals("HttpApi"))
+                // ANY routes only answer 405 (a method the path does not serve) or 404 (no such path): the document
+                // describes those answers on the paths themselves, and the contract requires them there.
+                .filter(event -> !event.at("/Properties/Method").asText().equals("ANY"))
                 .forEach(event -> templateRoutes.add(event.at("/Properties/Method").asText() + " " + event.at("/Properties/Path").asText()));
         assertEquals(templateRoutes, OpenApiContract.routeKeys());
     }

@@ -78,6 +78,13 @@ public final class ApiCall {
         return this;
     }
 
+    public ApiCall withoutHeader(String name) {
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.remove(name.toLowerCase());
+        event.setHeaders(headers);
+        return this;
+    }
+
     public ApiCall header(String name, String value) {
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.put(name.toLowerCase(), value);
