@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registrytokens.testing.AwsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class ContainerdEndToEndTest {
-    private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
+    private static RegistryStage stage;
     private static LocalApiProcess api;
-    private static Path apiCertificate;
     private static Path image;
     private static String manifestDigest;
     @TempDir
@@ -40,31 +38,30 @@ class ContainerdEndToEndTest {
     private final RegistryProcess registry;
 
     ContainerdEndToEndTest(RegistryProcess.Version version) {
-        this.registry = REGISTRIES.get(version);
+        this.registry = stage.registry(version);
     }
 
     @BeforeAll
     static void startApi() throws Exception {
-        api = LocalApiProcess.start(Map.of());
-        apiCertificate = work.resolve("certs.pem");
-        Files.writeString(apiCertificate, api.getText("/certs.pem"));
+        stage = RegistryStage.start(work, Map.of());
+        api = stage.api;
         image = work.resolve("image");
         manifestDigest = OciImage.write(image, "v1", "hello from containerd's resolver\n");
     }
 
     @BeforeParameterizedClassInvocation
     static void startRegistry(RegistryProcess.Version version) throws Exception {
-        REGISTRIES.put(version, RegistryProcess.start(version, api.tokenRealm(), apiCertificate, work.resolve("storage-" + version)));
+        stage.startRegistry(version);
     }
 
     @AfterParameterizedClassInvocation
     static void stopRegistry(RegistryProcess.Version version) {
-        REGISTRIES.remove(version).close();
+        stage.stopRegistry(version);
     }
 
     @AfterAll
     static void stopApi() {
-        api.close();
+        stage.close();
     }
 
     @Test

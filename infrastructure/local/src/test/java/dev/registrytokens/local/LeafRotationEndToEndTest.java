@@ -11,10 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -36,38 +34,35 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(RegistryProcess.Version.class)
 class LeafRotationEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
+    private static RegistryStage stage;
     private static LocalApiProcess api;
-    private static Path apiCertificate;
     @TempDir
     static Path work;
     private final RegistryProcess registry;
 
     LeafRotationEndToEndTest(RegistryProcess.Version version) {
-        this.registry = REGISTRIES.get(version);
+        this.registry = stage.registry(version);
     }
 
     @BeforeAll
     static void startApi() throws Exception {
-        api = LocalApiProcess.start(Map.of("RegistryTokenLifetimeSeconds", "60", "SigningCertificateLifetimeSeconds", "181"));
-        apiCertificate = work.resolve("certs.pem");
-        Files.writeString(apiCertificate, api.getText("/certs.pem"));
+        stage = RegistryStage.start(work, Map.of("RegistryTokenLifetimeSeconds", "60", "SigningCertificateLifetimeSeconds", "181"));
+        api = stage.api;
     }
 
     @BeforeParameterizedClassInvocation
     static void startRegistry(RegistryProcess.Version version) throws Exception {
-        REGISTRIES.put(version, RegistryProcess.start(version, api.tokenRealm(), apiCertificate,
-                work.resolve("storage-" + version)));
+        stage.startRegistry(version);
     }
 
     @AfterParameterizedClassInvocation
     static void stopRegistry(RegistryProcess.Version version) {
-        REGISTRIES.remove(version).close();
+        stage.stopRegistry(version);
     }
 
     @AfterAll
     static void stopApi() {
-        api.close();
+        stage.close();
     }
 
     @Test

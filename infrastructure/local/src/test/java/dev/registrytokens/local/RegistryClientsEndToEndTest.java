@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registrytokens.testing.AwsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,11 +32,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(RegistryProcess.Version.class)
 class RegistryClientsEndToEndTest {
     private static final String TOKEN_PATH = "/v2/token";
-    private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
+    private static RegistryStage stage;
     /** Token requests by client and registry, then by operation. */
     private static final Map<String, Map<String, TokenRequests>> FIGURES = new TreeMap<>();
     private static LocalApiProcess api;
-    private static Path apiCertificate;
     private static Path image;
     private static String imageDigest;
     @TempDir
@@ -47,7 +45,7 @@ class RegistryClientsEndToEndTest {
 
     RegistryClientsEndToEndTest(RegistryProcess.Version version) {
         this.version = version;
-        this.registry = REGISTRIES.get(version);
+        this.registry = stage.registry(version);
     }
 
     /** The token endpoint's requests during one operation: by method, and how many it answered 200. */
@@ -74,21 +72,20 @@ class RegistryClientsEndToEndTest {
 
     @BeforeAll
     static void startApi() throws Exception {
-        api = LocalApiProcess.start(Map.of());
-        apiCertificate = work.resolve("certs.pem");
-        Files.writeString(apiCertificate, api.getText("/certs.pem"));
+        stage = RegistryStage.start(work, Map.of());
+        api = stage.api;
         image = work.resolve("image");
         imageDigest = OciImage.write(image, "v1", "hello from registry-tokens\n");
     }
 
     @BeforeParameterizedClassInvocation
     static void startRegistry(RegistryProcess.Version version) throws Exception {
-        REGISTRIES.put(version, RegistryProcess.start(version, api.tokenRealm(), apiCertificate, work.resolve("storage-" + version)));
+        stage.startRegistry(version);
     }
 
     @AfterParameterizedClassInvocation
     static void stopRegistry(RegistryProcess.Version version) {
-        REGISTRIES.remove(version).close();
+        stage.stopRegistry(version);
     }
 
     @AfterAll
@@ -105,7 +102,7 @@ class RegistryClientsEndToEndTest {
 
     @AfterAll
     static void stopApi() {
-        api.close();
+        stage.close();
     }
 
     /** Runs one client operation and counts the token requests the gateway logged meanwhile. */

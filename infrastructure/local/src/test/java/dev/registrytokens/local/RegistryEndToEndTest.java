@@ -8,7 +8,6 @@ import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,16 +36,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryEndToEndTest {
     private static final List<String> ISSUED_SECRETS = new CopyOnWriteArrayList<>();
-    private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
+    private static RegistryStage stage;
     private static LocalApiProcess api;
-    private static Path apiCertificate;
     private static Path image;
     @TempDir
     static Path work;
     private final RegistryProcess registry;
 
     RegistryEndToEndTest(RegistryProcess.Version version) {
-        this.registry = REGISTRIES.get(version);
+        this.registry = stage.registry(version);
     }
 
     private record Token(String id, String username, String secret) {
@@ -54,27 +52,25 @@ class RegistryEndToEndTest {
 
     @BeforeAll
     static void startApi() throws Exception {
-        api = LocalApiProcess.start(Map.of());
-        apiCertificate = work.resolve("certs.pem");
-        Files.writeString(apiCertificate, api.getText("/certs.pem"));
+        stage = RegistryStage.start(work, Map.of());
+        api = stage.api;
         image = work.resolve("image");
         OciImage.write(image, "v1", "hello from registry-tokens\n");
     }
 
     @BeforeParameterizedClassInvocation
     static void startRegistry(RegistryProcess.Version version) throws Exception {
-        REGISTRIES.put(version, RegistryProcess.start(version, api.tokenRealm(), apiCertificate,
-                work.resolve("storage-" + version)));
+        stage.startRegistry(version);
     }
 
     @AfterParameterizedClassInvocation
     static void stopRegistry(RegistryProcess.Version version) {
-        REGISTRIES.remove(version).close();
+        stage.stopRegistry(version);
     }
 
     @AfterAll
     static void stopApi() {
-        api.close();
+        stage.close();
     }
 
     private static String namespace() {
