@@ -2,7 +2,7 @@ package dev.registrytokens.delete;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -19,8 +19,8 @@ public class DeleteTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        tokens.delete(account, request.pathParameter("id"), request.ifMatch());
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        tokens.delete(member, request.pathParameter("id"), request.ifMatch());
         return ApiResponses.noContent();
     }
 }

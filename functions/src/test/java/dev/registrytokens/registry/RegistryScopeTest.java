@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RegistryScopeTest {
     private static List<RegistryScope.Access> grant(Permission permission, String... scopes) {
-        return RegistryScope.grant(List.of(scopes), "acme", permission.registryActions());
+        return RegistryScope.grant(List.of(scopes), "acme", permission, null);
     }
 
     @Test
