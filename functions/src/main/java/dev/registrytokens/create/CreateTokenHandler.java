@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens}: creates a token; the answer carries its secret, shown this once. */
 public class CreateTokenHandler extends TokenApiHandler {
     public CreateTokenHandler() {
-        super(AwsClients.tokenService());
+        super(AwsClients.tokenService(), AwsClients.namespacesClaim());
     }
 
     CreateTokenHandler(TokenService tokens) {

@@ -11,7 +11,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code GET /tokens/{id}}. */
 public class GetTokenHandler extends TokenApiHandler {
     public GetTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     GetTokenHandler(TokenService tokens) {

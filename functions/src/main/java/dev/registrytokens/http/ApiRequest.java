@@ -28,8 +28,8 @@ public final class ApiRequest {
     static final int MAX_BODY_BYTES = 16 * 1024;
     /** The claim naming the caller's own registry namespace, which they own and the {@code /tokens} routes act on. */
     static final String NAMESPACE_CLAIM = "namespace";
-    /** The claim listing the caller's namespaces and roles: the template's NamespacesClaim parameter. */
-    static final String NAMESPACES_CLAIM = System.getenv().getOrDefault("NAMESPACES_CLAIM", "registry_namespaces");
+    /** The claim listing the caller's namespaces and roles by default: the template's NamespacesClaim parameter's default. */
+    public static final String DEFAULT_NAMESPACES_CLAIM = "registry_namespaces";
     /** A version as this API writes it in an ETag: no sign, no leading zero. */
     private static final Pattern VERSION = Pattern.compile("0|[1-9][0-9]{0,17}");
     /** RFC 9110 entity-tag: optional weakness indicator, then opaque characters in double quotes. */
@@ -45,14 +45,14 @@ public final class ApiRequest {
 
     /**
      * The caller, from the claims API Gateway's JWT authorizer verified; no claims means no access. Their namespaces are
-     * the {@link #NAMESPACES_CLAIM} (space-separated {@code NAMESPACE:ROLE} pairs, or the {@code [a:owner b:viewer]} that
+     * the {@code namespacesClaim} (space-separated {@code NAMESPACE:ROLE} pairs, or the {@code [a:owner b:viewer]} that
      * API Gateway makes of an array claim), and the {@code namespace} claim, whose namespace they own. A pair that names
      * no valid namespace or role grants nothing; where a namespace is named twice, the higher role counts.
      */
-    public Caller caller() {
+    public Caller caller(String namespacesClaim) {
         Map<String, String> claims = claims();
         Map<String, Role> roles = new HashMap<>();
-        String memberships = claims.get(NAMESPACES_CLAIM);
+        String memberships = claims.get(namespacesClaim);
         if (memberships != null) {
             String list = memberships.strip();
             if (list.startsWith("[") && list.endsWith("]")) {

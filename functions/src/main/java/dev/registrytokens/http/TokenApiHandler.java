@@ -10,16 +10,24 @@ import dev.registrytokens.core.TokenService;
  */
 public abstract class TokenApiHandler extends ApiHandler {
     protected final TokenService tokens;
+    private final String namespacesClaim;
 
-    protected TokenApiHandler(TokenService tokens) {
+    /** {@code namespacesClaim}: the JWT claim that lists the caller's namespaces and roles. */
+    protected TokenApiHandler(TokenService tokens, String namespacesClaim) {
         this.tokens = tokens;
+        this.namespacesClaim = namespacesClaim;
+    }
+
+    /** With the template's default namespaces claim. */
+    protected TokenApiHandler(TokenService tokens) {
+        this(tokens, ApiRequest.DEFAULT_NAMESPACES_CLAIM);
     }
 
     protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member);
 
     @Override
     protected final APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        var caller = request.caller();
+        var caller = request.caller(namespacesClaim);
         String namespace = request.pathParameter("namespace");
         return handle(request, caller.in(namespace != null ? namespace : request.personalNamespace()));
     }

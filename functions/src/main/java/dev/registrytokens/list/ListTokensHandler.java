@@ -14,7 +14,7 @@ public class ListTokensHandler extends TokenApiHandler {
     static final int DEFAULT_LIMIT = 50;
 
     public ListTokensHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     ListTokensHandler(TokenService tokens) {

@@ -1,6 +1,7 @@
 package dev.registrytokens.namespaces;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
@@ -15,9 +16,20 @@ public class ListNamespacesHandler extends ApiHandler {
     record NamespacePage(List<NamespaceView> items) {
     }
 
+    private final String namespacesClaim;
+
+    public ListNamespacesHandler() {
+        this(AwsClients.namespacesClaim());
+    }
+
+    /** {@code namespacesClaim}: the JWT claim that lists the caller's namespaces and roles. */
+    ListNamespacesHandler(String namespacesClaim) {
+        this.namespacesClaim = namespacesClaim;
+    }
+
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        return ApiResponses.json(200, new NamespacePage(request.caller().memberships().stream()
+        return ApiResponses.json(200, new NamespacePage(request.caller(namespacesClaim).memberships().stream()
                 .map(membership -> new NamespaceView(membership.namespace(), membership.role().label()))
                 .toList()));
     }

@@ -14,7 +14,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens/{id}/reset}: a new secret, shown this once; the old one stops working at once. */
 public class ResetTokenHandler extends TokenApiHandler {
     public ResetTokenHandler() {
-        super(AwsClients.tokenService());
+        super(AwsClients.tokenService(), AwsClients.namespacesClaim());
     }
 
     ResetTokenHandler(TokenService tokens) {
