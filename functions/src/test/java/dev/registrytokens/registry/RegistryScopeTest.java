@@ -65,4 +65,17 @@ class RegistryScopeTest {
     void noScopeGrantsNoAccess() {
         assertTrue(grant(Permission.PULL_PUSH).isEmpty());
     }
+
+    @org.junit.jupiter.api.Test
+    void withRepositoryRulesGrantsTheRequestedActionsThatThePermissionAndTheMatchingRulesAllow() {
+        var rules = List.of(new dev.registrytokens.core.RepositoryRule("app", Permission.PULL_PUSH),
+                new dev.registrytokens.core.RepositoryRule("team/**", Permission.PULL));
+        var granted = RegistryScope.grant(List.of("repository:acme/app:pull,push", "repository:acme/team/a/b:pull,push",
+                "repository:acme/other:pull,push", "repository:acme/team:pull"), "acme", Permission.PULL_PUSH, rules);
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull", "push")),
+                new RegistryScope.Access("repository", "acme/team/a/b", List.of("pull"))), granted);
+        var pullOnly = RegistryScope.grant(List.of("repository:acme/app:pull,push"), "acme", Permission.PULL, rules);
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull"))), pullOnly,
+                "a rule never grants more than the token's own permission");
+    }
 }

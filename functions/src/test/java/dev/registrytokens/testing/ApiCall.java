@@ -65,6 +65,14 @@ public final class ApiCall {
         return this;
     }
 
+    /** One more claim of the verified JWT. */
+    public ApiCall claim(String name, String value) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put(name, value);
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return this;
+    }
+
     /** The same request on the namespace's route: {@code /namespaces/{namespace}/tokens…} instead of {@code /tokens…}. */
     public ApiCall namespace(String namespace) {
         routeKey(event.getRouteKey().replaceFirst(" /tokens", " /namespaces/{namespace}/tokens"));
