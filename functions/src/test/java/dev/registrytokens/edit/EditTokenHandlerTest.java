@@ -214,4 +214,22 @@ class EditTokenHandlerTest {
         assertEquals("edited", stored.description());
         assertEquals(usedAt, stored.lastUsedAt());
     }
+
+    @Test
+    void setsAndClearsRepositoryRulesInBothRecordsAndNamesABadRulesField() {
+        TokenView token = TestStack.createToken(owner, "scoped", Permission.PULL_PUSH, 30);
+        var scoped = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"repositories\":[{\"pattern\":\"app-*\",\"permission\":\"PULL\"}]}").to(handler).assertStatus(200);
+        assertEquals("app-*", scoped.body().at("/repositories/0/pattern").asText());
+        var rules = java.util.List.of(new dev.registrytokens.core.RepositoryRule("app-*", Permission.PULL));
+        assertEquals(rules, TestStack.store().findLogin(token.username()).orElseThrow().repositories());
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"repositories\":[{\"pattern\":\"ok\",\"permission\":\"PULL\"},{\"pattern\":\"a//b\",\"permission\":\"PULL\"}]}")
+                .to(handler).assertError(400, "invalid_value", "repositories[1].pattern");
+        var cleared = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"repositories\":null}").to(handler).assertStatus(200);
+        assertTrue(cleared.body().path("repositories").isNull());
+        assertEquals(3, cleared.version(), "the refused edit changed nothing");
+        assertEquals(null, TestStack.store().findLogin(token.username()).orElseThrow().repositories(), "every repository again");
+    }
 }
