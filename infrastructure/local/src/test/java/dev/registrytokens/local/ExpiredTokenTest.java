@@ -100,7 +100,7 @@ class ExpiredTokenTest {
     private List<String> changes(String tokenId) {
         var account = owner.membership();
         return List.of(
-                outcome(() -> tokens.edit(account, tokenId, null, new EditTokenRequest(null, true, 30, false, null))),
+                outcome(() -> tokens.edit(account, tokenId, null, new EditTokenRequest(null, false, null, true, 30, false, null))),
                 outcome(() -> tokens.reset(account, tokenId, null)),
                 outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.ENABLED)),
                 outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.DISABLED)));
