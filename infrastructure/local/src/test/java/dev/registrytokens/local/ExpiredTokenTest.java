@@ -71,7 +71,7 @@ class ExpiredTokenTest {
         TokenView token = TestStack.createToken(owner, name, Permission.PULL, 30);
         TestStack.expireTokenInTable(token.username());
         if (!progress.tokenRecordLeft) {
-            assertTrue(ttl.expireNow(TestStack.tokenItemKey(owner.id(), token.id())));
+            assertTrue(ttl.expireNow(TestStack.tokenItemKey(owner.namespace(), token.id())));
         }
         if (!progress.loginRecordLeft) {
             assertTrue(ttl.expireNow(TestStack.loginItemKey(token.username())));
