@@ -11,12 +11,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * The dev issuer's authorization code flow with PKCE (RFC 6749 section 4.1, RFC 7636 with S256 only) for its one
- * public client: {@code /authorize} shows a form to sign in as any account and namespace, and sends the browser back
+ * public client: {@code /authorize} shows a form to sign in as any account, with any namespace and memberships
+ * (NAMESPACE:ROLE pairs), and sends the browser back
  * with a one-time code; {@code POST /token} exchanges that code, with the PKCE verifier, for an access token that
  * the local gateway's JWT authorizer accepts.
  */
@@ -26,10 +28,10 @@ final class AuthorizationCodes {
     // RFC 7636: a verifier is 43 to 128 characters of this set; an S256 challenge is 43 base64url characters.
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    private static final Pattern ACCOUNT = Pattern.compile(DevIssuer.NAME);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Grant(String subject, String namespace, String challenge, Instant expiresAt) {
+    private record Grant(String subject, String namespace, String memberships, String challenge, Instant expiresAt) {
     }
 
     private final DevIssuer issuer;
@@ -60,14 +62,23 @@ final class AuthorizationCodes {
             redirect(exchange, "error=" + problem, request.get("state"));
             return;
         }
+        // The namespace defaults to the account only for a sign-in that names no memberships.
         String account = request.getOrDefault("account", "");
-        String namespace = request.getOrDefault("namespace", "").isBlank() ? account : request.get("namespace");
-        if (!submitted || !ACCOUNT.matcher(account).matches() || !ACCOUNT.matcher(namespace).matches()) {
-            sendPage(exchange, 200, signInForm(request, submitted));
+        String membershipsText = request.getOrDefault("namespaces", "");
+        Optional<String> memberships = DevIssuer.memberships(membershipsText);
+        String namespace = !request.getOrDefault("namespace", "").isBlank() ? request.get("namespace")
+                : membershipsText.isBlank() ? account : null;
+        String rejection = !ACCOUNT.matcher(account).matches() || (namespace != null && !ACCOUNT.matcher(namespace).matches())
+                ? "The account and namespace must be lowercase letters and digits, with single '.', '_' or '-' between them."
+                : !membershipsText.isBlank() && memberships.isEmpty() ? DevIssuer.MEMBERSHIPS_RULE
+                : null;
+        if (!submitted || rejection != null) {
+            sendPage(exchange, 200, signInForm(request, submitted ? rejection : null));
             return;
         }
         String code = randomCode();
-        grantsByCode.put(code, new Grant(account, namespace, request.get("code_challenge"), Instant.now().plus(CODE_LIFETIME)));
+        grantsByCode.put(code, new Grant(account, namespace, memberships.orElse(null), request.get("code_challenge"),
+                Instant.now().plus(CODE_LIFETIME)));
         redirect(exchange, "code=" + code, request.get("state"));
     }
 
@@ -93,7 +104,7 @@ final class AuthorizationCodes {
             return;
         }
         DevIssuer.sendJson(exchange, 200, Map.of(
-                "access_token", issuer.mint(grant.subject(), grant.namespace(), ACCESS_TOKEN_LIFETIME),
+                "access_token", issuer.mint(grant.subject(), grant.namespace(), grant.memberships(), ACCESS_TOKEN_LIFETIME),
                 "token_type", "Bearer",
                 "expires_in", ACCESS_TOKEN_LIFETIME.toSeconds()));
     }
@@ -108,7 +119,7 @@ final class AuthorizationCodes {
     }
 
     /** The form carries the client's request along in hidden fields, so that its POST can redirect as the GET would. */
-    private static String signInForm(Map<String, String> request, boolean rejected) {
+    private static String signInForm(Map<String, String> request, String rejection) {
         StringBuilder hidden = new StringBuilder();
         for (String name : new String[] {"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"}) {
             if (request.get(name) != null) {
@@ -116,13 +127,14 @@ final class AuthorizationCodes {
             }
         }
         return "<h1>Dev issuer: sign in</h1>"
-                + (rejected ? "<p role=\"alert\">The account and namespace must be lowercase letters and digits, with single"
-                        + " '.', '_' or '-' between them.</p>" : "")
+                + (rejection != null ? "<p role=\"alert\">" + escape(rejection) + "</p>" : "")
                 + "<form method=\"post\" action=\"/authorize\">" + hidden
                 + "<p><label for=\"account\">Sign in as ACCOUNT</label><br><input id=\"account\" name=\"account\" required value=\""
                 + escape(request.getOrDefault("account", "")) + "\"></p>"
-                + "<p><label for=\"namespace\">NAMESPACE (defaults to the account)</label><br><input id=\"namespace\" name=\"namespace\" value=\""
-                + escape(request.getOrDefault("namespace", "")) + "\"></p>"
+                + "<p><label for=\"namespace\">NAMESPACE (defaults to the account when NAMESPACES is empty)</label><br>"
+                + "<input id=\"namespace\" name=\"namespace\" value=\"" + escape(request.getOrDefault("namespace", "")) + "\"></p>"
+                + "<p><label for=\"namespaces\">NAMESPACES (NAMESPACE:ROLE pairs, e.g. acme:owner widgets:viewer)</label><br>"
+                + "<input id=\"namespaces\" name=\"namespaces\" value=\"" + escape(request.getOrDefault("namespaces", "")) + "\"></p>"
                 + "<p><button type=\"submit\">Sign in</button></p></form>";
     }
 

@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A stand-in for the identity provider that guards the management API in production: it signs RS256
@@ -28,6 +30,14 @@ import java.util.UUID;
  */
 public final class DevIssuer {
     static final String KEY_ID = "dev-issuer-1";
+    /** The claim listing the caller's namespaces and roles: the default of the template's NamespacesClaim parameter. */
+    static final String NAMESPACES_CLAIM = "registry_namespaces";
+    static final String MEMBERSHIPS_RULE = "The namespaces must be NAMESPACE:ROLE pairs separated by spaces (acme:owner widgets:viewer),"
+            + " each NAMESPACE lowercase letters and digits with single '.', '_' or '-' between them, each ROLE owner, member or viewer.";
+    /** An account or namespace the issuer signs in: a Docker repository path component. */
+    static final String NAME = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
+    private static final String MEMBERSHIP = NAME + ":(?:owner|member|viewer)";
+    private static final Pattern MEMBERSHIPS = Pattern.compile(MEMBERSHIP + "(?: " + MEMBERSHIP + ")*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String issuer;
@@ -42,7 +52,8 @@ public final class DevIssuer {
     /**
      * Serves the issuer on 127.0.0.1 (port 0 picks a free one): its JWKS and OpenID configuration; the authorization
      * code flow with PKCE (S256) for {@code client}, whose sign-in form lets anyone sign in as any account; and
-     * {@code GET /token?sub=OWNER[&namespace=NAMESPACE]}, which answers a fresh bearer JWT as plain text.
+     * {@code GET /token?sub=SUB[&namespace=NAMESPACE][&namespaces=NS:ROLE+NS:ROLE]}, which answers a fresh bearer JWT as
+     * plain text carrying exactly the claims asked for.
      */
     public static DevIssuer start(int port, String audience, Client client) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -60,15 +71,28 @@ public final class DevIssuer {
             }
             Map<String, String> query = Gateway.parseQuery(exchange.getRequestURI().getRawQuery());
             String subject = query.get("sub");
+            Optional<String> memberships = memberships(query.get("namespaces"));
             if (subject == null || subject.isBlank()) {
-                send(exchange, 400, "text/plain", "sub is required: /token?sub=OWNER[&namespace=NAMESPACE]\n");
+                send(exchange, 400, "text/plain", "sub is required: /token?sub=SUB[&namespace=NAMESPACE][&namespaces=NS:ROLE+NS:ROLE]\n");
+            } else if (query.get("namespaces") != null && !query.get("namespaces").isBlank() && memberships.isEmpty()) {
+                send(exchange, 400, "text/plain", MEMBERSHIPS_RULE + "\n");
             } else {
-                send(exchange, 200, "text/plain", issuer.mint(subject, query.get("namespace"), Duration.ofHours(12)) + "\n");
+                send(exchange, 200, "text/plain",
+                        issuer.mint(subject, query.get("namespace"), memberships.orElse(null), Duration.ofHours(12)) + "\n");
             }
         });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return issuer;
+    }
+
+    /**
+     * Memberships as the issuer writes them into {@link #NAMESPACES_CLAIM}: the pairs separated by single spaces; empty
+     * when {@code text} is null, blank, or not such pairs.
+     */
+    static Optional<String> memberships(String text) {
+        String pairs = text == null ? "" : text.strip().replaceAll("\\s+", " ");
+        return MEMBERSHIPS.matcher(pairs).matches() ? Optional.of(pairs) : Optional.empty();
     }
 
     /** What an OIDC client reads first: where to authorize, where to exchange the code, where the keys are. */
@@ -132,8 +156,17 @@ public final class DevIssuer {
         return audience;
     }
 
-    /** A bearer JWT for the account; the namespace claim is left out when null (it then defaults to sub). */
+    /** A bearer JWT for the account; the namespace claim is left out when null. */
     public String mint(String subject, String namespace, Duration lifetime) {
+        return mint(subject, namespace, null, lifetime);
+    }
+
+    /**
+     * A bearer JWT for the account with its memberships: {@code memberships} (space-separated {@code NAMESPACE:ROLE}
+     * pairs) goes into the {@link #NAMESPACES_CLAIM} claim as that one string, as a Cognito custom attribute would;
+     * either claim is left out when null.
+     */
+    public String mint(String subject, String namespace, String memberships, Duration lifetime) {
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
@@ -141,6 +174,9 @@ public final class DevIssuer {
         claims.put("sub", subject);
         if (namespace != null) {
             claims.put("namespace", namespace);
+        }
+        if (memberships != null) {
+            claims.put(NAMESPACES_CLAIM, memberships);
         }
         claims.put("iat", now.getEpochSecond());
         claims.put("nbf", now.getEpochSecond());

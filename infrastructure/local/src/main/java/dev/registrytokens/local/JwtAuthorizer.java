@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * What API Gateway's HTTP API JWT authorizer does: takes the bearer token, checks its RS256 signature
  * against the issuer's JWKS, then {@code iss}, {@code aud} (one of the configured audiences), {@code exp}
- * and {@code nbf}. Verified claims reach the handler as strings, as API Gateway passes them.
+ * and {@code nbf}. Verified claims reach the handler as strings, rendered as API Gateway renders them (see
+ * {@link #claimAsString}).
  */
 final class JwtAuthorizer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,11 +87,29 @@ final class JwtAuthorizer {
                 return Optional.empty();
             }
             Map<String, String> asStrings = new LinkedHashMap<>();
-            claims.properties().forEach(claim -> asStrings.put(claim.getKey(),
-                    claim.getValue().isValueNode() ? claim.getValue().asText() : claim.getValue().toString()));
+            claims.properties().forEach(claim -> claimAsString(claim.getValue()).ifPresent(text -> asStrings.put(claim.getKey(), text)));
             return Optional.of(asStrings);
         } catch (Exception malformed) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A claim as an HTTP API's JWT authorizer hands it to the function in {@code requestContext.authorizer.jwt.claims}:
+     * a string as it is, a number or boolean as its JSON text, an array as its elements between brackets, separated by
+     * spaces ({@code ["a:owner","b:viewer"]} becomes {@code [a:owner b:viewer]}, not JSON), an object as its JSON text;
+     * a null claim is left out.
+     */
+    static Optional<String> claimAsString(JsonNode claim) {
+        if (claim.isNull()) {
+            return Optional.empty();
+        }
+        if (claim.isArray()) {
+            StringBuilder rendered = new StringBuilder("[");
+            claim.forEach(element -> rendered.append(rendered.length() > 1 ? " " : "")
+                    .append(element.isTextual() ? element.asText() : element.toString()));
+            return Optional.of(rendered.append(']').toString());
+        }
+        return Optional.of(claim.isTextual() ? claim.asText() : claim.toString());
     }
 }

@@ -1,6 +1,7 @@
 package dev.registrytokens.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -54,10 +56,21 @@ class AuthorizationCodesTest {
 
     /** Signs in as acme through the form and returns the code the redirect carries. */
     private static String code() throws Exception {
+        return code(Map.of("account", "acme"));
+    }
+
+    /** The sign-in form's answer to these fields (account, namespace, namespaces). */
+    private static HttpResponse<String> signIn(Map<String, String> fields) throws Exception {
         String challenge = Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(VERIFIER.getBytes(StandardCharsets.US_ASCII)));
-        HttpResponse<String> answer = post("/authorize", Map.of("response_type", "code", "client_id", "console",
-                "redirect_uri", REDIRECT, "state", "s1", "code_challenge", challenge, "code_challenge_method", "S256",
-                "account", "acme"));
+        Map<String, String> request = new HashMap<>(Map.of("response_type", "code", "client_id", "console",
+                "redirect_uri", REDIRECT, "state", "s1", "code_challenge", challenge, "code_challenge_method", "S256"));
+        request.putAll(fields);
+        return post("/authorize", request);
+    }
+
+    /** Signs in with these fields through the form and returns the code the redirect carries. */
+    private static String code(Map<String, String> fields) throws Exception {
+        HttpResponse<String> answer = signIn(fields);
         assertEquals(302, answer.statusCode(), answer.body());
         String location = answer.headers().firstValue("Location").orElseThrow();
         assertTrue(location.startsWith(REDIRECT + "?code=") && location.endsWith("&state=s1"), location);
@@ -79,6 +92,40 @@ class AuthorizationCodesTest {
         assertEquals("acme", claims.get("sub"));
         assertEquals("acme", claims.get("namespace"));
         assertEquals(400, exchange(code, VERIFIER, REDIRECT).statusCode(), "a code is good once");
+    }
+
+    /** The claims of the access token a sign-in with these fields gets. */
+    private static Map<String, String> claimsAfterSignIn(Map<String, String> fields) throws Exception {
+        HttpResponse<String> answer = exchange(code(fields), VERIFIER, REDIRECT);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return authorizer.verify("Bearer " + JSON.readTree(answer.body()).get("access_token").asText()).orElseThrow();
+    }
+
+    @Test
+    void theNamespacesFieldBecomesOneSpaceSeparatedClaimAndTheNamespaceThenDefaultsToNone() throws Exception {
+        Map<String, String> claims = claimsAfterSignIn(Map.of("account", "alice", "namespaces", "  team:owner   widgets:viewer "));
+        assertEquals("alice", claims.get("sub"));
+        assertEquals("team:owner widgets:viewer", claims.get("registry_namespaces"));
+        assertFalse(claims.containsKey("namespace"), "with memberships, no namespace unless one is named");
+
+        Map<String, String> both = claimsAfterSignIn(Map.of("account", "alice", "namespace", "alice", "namespaces", "team:member"));
+        assertEquals("alice", both.get("namespace"));
+        assertEquals("team:member", both.get("registry_namespaces"));
+
+        Map<String, String> neither = claimsAfterSignIn(Map.of("account", "bob"));
+        assertEquals("bob", neither.get("namespace"), "without memberships the namespace defaults to the account");
+        assertFalse(neither.containsKey("registry_namespaces"));
+    }
+
+    @Test
+    void malformedMembershipsShowTheFormAgainWithTheRule() throws Exception {
+        for (String memberships : List.of("team", "team:admin", "Team:owner", "team:owner,widgets:viewer", "team:owner widgets")) {
+            HttpResponse<String> answer = signIn(Map.of("account", "alice", "namespaces", memberships));
+            assertEquals(200, answer.statusCode(), memberships);
+            assertTrue(answer.headers().firstValue("Location").isEmpty(), memberships);
+            assertTrue(answer.body().contains("<p role=\"alert\">The namespaces must be NAMESPACE:ROLE pairs"), answer.body());
+            assertTrue(answer.body().contains("value=\"" + memberships + "\""), "the form keeps what was typed");
+        }
     }
 
     @Test

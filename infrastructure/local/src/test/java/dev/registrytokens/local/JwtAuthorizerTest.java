@@ -1,6 +1,7 @@
 package dev.registrytokens.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -49,6 +50,29 @@ class JwtAuthorizerTest {
         assertEquals("acme", claims.get("sub"));
         assertEquals("acme-team", claims.get("namespace"));
         assertTrue(claims.get("exp").matches("[0-9]+"));
+    }
+
+    @Test
+    void rendersClaimsAsApiGatewayDoesStringsAsTheyAreArraysInBracketsSeparatedBySpaces() {
+        var claims = claims();
+        claims.put("registry_namespaces", "acme:owner widgets:viewer");
+        claims.put("groups", List.of("acme:owner", "widgets:viewer", "tools:member"));
+        claims.put("empty", List.of());
+        claims.put("mixed", List.of("a", 7, true));
+        claims.put("email_verified", true);
+        claims.put("level", 3);
+        claims.put("address", Map.of("country", "NL"));
+        claims.put("nothing", null);
+        var passed = authorizer.verify(bearer(claims)).orElseThrow();
+        assertEquals("acme:owner widgets:viewer", passed.get("registry_namespaces"), "a string as it is");
+        assertEquals("[acme:owner widgets:viewer tools:member]", passed.get("groups"), "an array: brackets and spaces, no quotes or commas");
+        assertEquals("[]", passed.get("empty"));
+        assertEquals("[a 7 true]", passed.get("mixed"));
+        assertEquals("true", passed.get("email_verified"));
+        assertEquals("3", passed.get("level"));
+        assertEquals(String.valueOf(claims.get("exp")), passed.get("exp"));
+        assertEquals("{\"country\":\"NL\"}", passed.get("address"), "an object as its JSON text");
+        assertFalse(passed.containsKey("nothing"), "a null claim is left out");
     }
 
     @Test
