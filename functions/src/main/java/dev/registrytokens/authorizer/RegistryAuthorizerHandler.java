@@ -8,6 +8,7 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.SnapStart;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.registry.BasicCredentials;
+import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.registry.RegistryLogins;
 import java.util.Map;
 import java.util.Optional;
@@ -42,12 +43,7 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
         } catch (RuntimeException dependencyFailed) {
             login = Optional.empty(); // fails closed: no login without a decision
         }
-        return login.map(allowed -> new SimpleIAMPolicyResponse(true, Map.of(
-                        "tokenId", allowed.tokenId(),
-                        "accountId", allowed.accountId(),
-                        "namespace", allowed.namespace(),
-                        "username", allowed.username(),
-                        "permission", allowed.permission().name())))
+        return login.map(allowed -> new SimpleIAMPolicyResponse(true, LoginContext.of(allowed)))
                 .orElseGet(() -> new SimpleIAMPolicyResponse(false, Map.of()));
     }
 

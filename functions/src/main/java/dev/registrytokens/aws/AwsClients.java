@@ -127,6 +127,11 @@ public final class AwsClients {
                 Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));
     }
 
+    /** The management JWT's claim that lists the caller's namespaces and roles (the template's NamespacesClaim). */
+    public static String namespacesClaim() {
+        return requiredEnv("NAMESPACES_CLAIM");
+    }
+
     public static RegistrySigningKey registrySigningKey() {
         return new RegistrySigningKey(kms(), requiredEnv("SIGNING_KEY_ID"));
     }

@@ -13,7 +13,7 @@ import org.crac.Resource;
  * snapshot: what needs one makes it per invocation.
  */
 public final class SnapStart implements Resource {
-    /** The account and token id that priming reads: no token of a real account can have them. */
+    /** The caller and namespace (its own) and the token id that priming reads: no real token can have that id. */
     public static final String PRIMING_ACCOUNT = "snapstart-priming";
     public static final String PRIMING_TOKEN_ID = "00000000000000000000000000";
 

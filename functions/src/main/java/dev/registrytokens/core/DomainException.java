@@ -23,10 +23,18 @@ public abstract sealed class DomainException extends RuntimeException {
         return field;
     }
 
-    /** No such token in the caller's account. */
+    /** No such token in the namespace, or no such namespace among the caller's (whether it exists is not said). */
     public static final class NotFound extends DomainException {
         public NotFound() {
-            super("not_found", "No token with that id exists in this account.", null);
+            this("No token with that id exists in this namespace.");
+        }
+
+        private NotFound(String message) {
+            super("not_found", message, null);
+        }
+
+        public static NotFound namespace() {
+            return new NotFound("You are not a member of a namespace of that name.");
         }
     }
 

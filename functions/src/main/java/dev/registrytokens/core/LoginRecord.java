@@ -3,6 +3,7 @@ package dev.registrytokens.core;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
+import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
@@ -11,15 +12,17 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchem
  * What a registry login needs, keyed by username ({@code pk = sk = USERNAME#<username>}) so that the login
  * path is one GetItem. Its existence also makes usernames unique across the service. It is written in the
  * same transaction as its {@link TokenRecord}, so the two never disagree. {@code mac} is the KMS HMAC of the
- * secret; the secret itself is never stored.
+ * secret; the secret itself is never stored. {@code legacyAccountId} is set only on login items of tokens still in the
+ * first layout (under {@code ACCOUNT#<accountId>}), until the migration moves them under their namespace.
  */
 public record LoginRecord(
         String pk,
         String sk,
         String tokenId,
-        String accountId,
+        String legacyAccountId,
         String namespace,
         Permission permission,
+        List<RepositoryRule> repositories,
         TokenStatus status,
         Long expiresAt,
         SdkBytes mac,
@@ -30,9 +33,11 @@ public record LoginRecord(
             .addAttribute(String.class, a -> a.name("pk").getter(LoginRecord::pk).setter(Builder::pk).tags(primaryPartitionKey()))
             .addAttribute(String.class, a -> a.name("sk").getter(LoginRecord::sk).setter(Builder::sk).tags(primarySortKey()))
             .addAttribute(String.class, a -> a.name("tokenId").getter(LoginRecord::tokenId).setter(Builder::tokenId))
-            .addAttribute(String.class, a -> a.name("accountId").getter(LoginRecord::accountId).setter(Builder::accountId))
+            .addAttribute(String.class, a -> a.name("accountId").getter(LoginRecord::legacyAccountId).setter(Builder::legacyAccountId))
             .addAttribute(String.class, a -> a.name("namespace").getter(LoginRecord::namespace).setter(Builder::namespace))
             .addAttribute(Permission.class, a -> a.name("permission").getter(LoginRecord::permission).setter(Builder::permission))
+            .addAttribute(RepositoryRulesAttribute.TYPE, a -> a.name("repositories").getter(LoginRecord::repositories)
+                    .setter(Builder::repositories).attributeConverter(RepositoryRulesAttribute.INSTANCE))
             .addAttribute(TokenStatus.class, a -> a.name("status").getter(LoginRecord::status).setter(Builder::status))
             .addAttribute(Long.class, a -> a.name("expiresAt").getter(LoginRecord::expiresAt).setter(Builder::expiresAt))
             .addAttribute(SdkBytes.class, a -> a.name("mac").getter(LoginRecord::mac).setter(Builder::mac))
@@ -46,7 +51,7 @@ public record LoginRecord(
     /** The login view of a token, carrying the given MAC. */
     public static LoginRecord of(TokenRecord token, SdkBytes mac) {
         String key = key(token.username());
-        return new LoginRecord(key, key, token.id(), token.accountId(), token.namespace(), token.permission(),
+        return new LoginRecord(key, key, token.id(), null, token.namespace(), token.permission(), token.repositories(),
                 token.status(), token.expiresAt(), mac, token.version());
     }
 
@@ -54,9 +59,10 @@ public record LoginRecord(
         private String pk;
         private String sk;
         private String tokenId;
-        private String accountId;
+        private String legacyAccountId;
         private String namespace;
         private Permission permission;
+        private List<RepositoryRule> repositories;
         private TokenStatus status;
         private Long expiresAt;
         private SdkBytes mac;
@@ -65,16 +71,17 @@ public record LoginRecord(
         public Builder pk(String value) { pk = value; return this; }
         public Builder sk(String value) { sk = value; return this; }
         public Builder tokenId(String value) { tokenId = value; return this; }
-        public Builder accountId(String value) { accountId = value; return this; }
+        public Builder legacyAccountId(String value) { legacyAccountId = value; return this; }
         public Builder namespace(String value) { namespace = value; return this; }
         public Builder permission(Permission value) { permission = value; return this; }
+        public Builder repositories(List<RepositoryRule> value) { repositories = value; return this; }
         public Builder status(TokenStatus value) { status = value; return this; }
         public Builder expiresAt(Long value) { expiresAt = value; return this; }
         public Builder mac(SdkBytes value) { mac = value; return this; }
         public Builder version(Long value) { version = value; return this; }
 
         public LoginRecord build() {
-            return new LoginRecord(pk, sk, tokenId, accountId, namespace, permission, status, expiresAt, mac, version);
+            return new LoginRecord(pk, sk, tokenId, legacyAccountId, namespace, permission, repositories, status, expiresAt, mac, version);
         }
     }
 }

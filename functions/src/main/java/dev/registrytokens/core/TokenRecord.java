@@ -4,24 +4,27 @@ import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTag
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
 import java.time.Instant;
+import java.util.List;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 
 /**
- * A token as its account sees it: {@code pk = ACCOUNT#<accountId>}, {@code sk = TOKEN#<id>}.
- * Ids sort by creation time, so a descending query on the account's partition lists newest first.
+ * A token as its namespace sees it: {@code pk = NAMESPACE#<namespace>}, {@code sk = TOKEN#<id>}. Ids sort by creation
+ * time, so a descending query on the namespace's partition lists newest first. {@code createdBy} is the creator's
+ * subject; the token belongs to the namespace and outlives them. {@code repositories} null means every repository.
  * {@code expiresAt} (epoch seconds) is the table's TTL attribute; absent means never.
  */
 public record TokenRecord(
         String pk,
         String sk,
         String id,
-        String accountId,
         String namespace,
+        String createdBy,
         String name,
         String username,
         String description,
         Permission permission,
+        List<RepositoryRule> repositories,
         TokenStatus status,
         Long expiresAt,
         Instant createdAt,
@@ -34,12 +37,14 @@ public record TokenRecord(
             .addAttribute(String.class, a -> a.name("pk").getter(TokenRecord::pk).setter(Builder::pk).tags(primaryPartitionKey()))
             .addAttribute(String.class, a -> a.name("sk").getter(TokenRecord::sk).setter(Builder::sk).tags(primarySortKey()))
             .addAttribute(String.class, a -> a.name("id").getter(TokenRecord::id).setter(Builder::id))
-            .addAttribute(String.class, a -> a.name("accountId").getter(TokenRecord::accountId).setter(Builder::accountId))
             .addAttribute(String.class, a -> a.name("namespace").getter(TokenRecord::namespace).setter(Builder::namespace))
+            .addAttribute(String.class, a -> a.name("createdBy").getter(TokenRecord::createdBy).setter(Builder::createdBy))
             .addAttribute(String.class, a -> a.name("name").getter(TokenRecord::name).setter(Builder::name))
             .addAttribute(String.class, a -> a.name("username").getter(TokenRecord::username).setter(Builder::username))
             .addAttribute(String.class, a -> a.name("description").getter(TokenRecord::description).setter(Builder::description))
             .addAttribute(Permission.class, a -> a.name("permission").getter(TokenRecord::permission).setter(Builder::permission))
+            .addAttribute(RepositoryRulesAttribute.TYPE, a -> a.name("repositories").getter(TokenRecord::repositories)
+                    .setter(Builder::repositories).attributeConverter(RepositoryRulesAttribute.INSTANCE))
             .addAttribute(TokenStatus.class, a -> a.name("status").getter(TokenRecord::status).setter(Builder::status))
             .addAttribute(Long.class, a -> a.name("expiresAt").getter(TokenRecord::expiresAt).setter(Builder::expiresAt))
             .addAttribute(Instant.class, a -> a.name("createdAt").getter(TokenRecord::createdAt).setter(Builder::createdAt))
@@ -48,8 +53,8 @@ public record TokenRecord(
             .addAttribute(Long.class, a -> a.name("version").getter(TokenRecord::version).setter(Builder::version))
             .build();
 
-    public static String partitionKey(String accountId) {
-        return "ACCOUNT#" + accountId;
+    public static String partitionKey(String namespace) {
+        return "NAMESPACE#" + namespace;
     }
 
     public static String sortKey(String tokenId) {
@@ -61,8 +66,8 @@ public record TokenRecord(
     }
 
     public Builder toBuilder() {
-        return new Builder().pk(pk).sk(sk).id(id).accountId(accountId).namespace(namespace).name(name)
-                .username(username).description(description).permission(permission).status(status)
+        return new Builder().pk(pk).sk(sk).id(id).namespace(namespace).createdBy(createdBy).name(name)
+                .username(username).description(description).permission(permission).repositories(repositories).status(status)
                 .expiresAt(expiresAt).createdAt(createdAt).updatedAt(updatedAt).lastUsedAt(lastUsedAt).version(version);
     }
 
@@ -70,12 +75,13 @@ public record TokenRecord(
         private String pk;
         private String sk;
         private String id;
-        private String accountId;
         private String namespace;
+        private String createdBy;
         private String name;
         private String username;
         private String description;
         private Permission permission;
+        private List<RepositoryRule> repositories;
         private TokenStatus status;
         private Long expiresAt;
         private Instant createdAt;
@@ -86,12 +92,13 @@ public record TokenRecord(
         public Builder pk(String value) { pk = value; return this; }
         public Builder sk(String value) { sk = value; return this; }
         public Builder id(String value) { id = value; return this; }
-        public Builder accountId(String value) { accountId = value; return this; }
         public Builder namespace(String value) { namespace = value; return this; }
+        public Builder createdBy(String value) { createdBy = value; return this; }
         public Builder name(String value) { name = value; return this; }
         public Builder username(String value) { username = value; return this; }
         public Builder description(String value) { description = value; return this; }
         public Builder permission(Permission value) { permission = value; return this; }
+        public Builder repositories(List<RepositoryRule> value) { repositories = value; return this; }
         public Builder status(TokenStatus value) { status = value; return this; }
         public Builder expiresAt(Long value) { expiresAt = value; return this; }
         public Builder createdAt(Instant value) { createdAt = value; return this; }
@@ -100,7 +107,7 @@ public record TokenRecord(
         public Builder version(Long value) { version = value; return this; }
 
         public TokenRecord build() {
-            return new TokenRecord(pk, sk, id, accountId, namespace, name, username, description, permission, status,
+            return new TokenRecord(pk, sk, id, namespace, createdBy, name, username, description, permission, repositories, status,
                     expiresAt, createdAt, updatedAt, lastUsedAt, version);
         }
     }

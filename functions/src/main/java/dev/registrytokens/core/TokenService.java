@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.SdkBytes;
 
-/** The token lifecycle: every business rule of the management API, and nothing of Lambda or HTTP. */
+/**
+ * The token lifecycle: every business rule of the management API, and nothing of Lambda or HTTP. Tokens belong to a
+ * namespace; each action is taken by a {@link Membership}, which decides what its role allows.
+ */
 public final class TokenService {
     public static final int MAX_PAGE_SIZE = 100;
     /**
@@ -31,22 +34,24 @@ public final class TokenService {
         this.clock = clock;
     }
 
-    public TokenView create(Account account, CreateTokenRequest request) {
+    public TokenView create(Membership member, CreateTokenRequest request) {
+        member.requireCreate();
         Instant now = now();
         String secret = Secrets.generate();
         // KMS first: if it fails, nothing has been written.
         SdkBytes mac = macs.macOf(secret);
         String id = TokenIds.newId(now, new SecureRandom());
         TokenRecord token = new TokenRecord.Builder()
-                .pk(TokenRecord.partitionKey(account.id()))
+                .pk(TokenRecord.partitionKey(member.namespace()))
                 .sk(TokenRecord.sortKey(id))
                 .id(id)
-                .accountId(account.id())
-                .namespace(account.namespace())
+                .namespace(member.namespace())
+                .createdBy(member.subject())
                 .name(request.name())
-                .username(account.usernameFor(request.name()))
+                .username(Namespaces.usernameFor(member.namespace(), request.name()))
                 .description(request.description())
                 .permission(request.permission())
+                .repositories(request.repositories())
                 .status(TokenStatus.ENABLED)
                 .expiresAt(expiryFrom(now, request.expiresInDays()))
                 .createdAt(now)
@@ -63,28 +68,31 @@ public final class TokenService {
         return TokenView.withSecret(token, now, secret);
     }
 
-    public TokenView get(Account account, String tokenId) {
-        return TokenView.of(load(account, tokenId), now());
+    public TokenView get(Membership member, String tokenId) {
+        return TokenView.of(load(member, tokenId), now());
     }
 
-    public TokenPage list(Account account, int limit, String cursor) {
+    public TokenPage list(Membership member, int limit, String cursor) {
         if (limit < 1 || limit > MAX_PAGE_SIZE) {
             throw new DomainException.InvalidInput("invalid_value", "limit must be a whole number from 1 to " + MAX_PAGE_SIZE + ".", "limit");
         }
         // One extra item tells whether another page exists, so the last page never hands out a dead cursor.
-        List<TokenRecord> found = store.listTokens(account.id(), limit + 1, cursor == null ? null : decodeCursor(cursor));
+        List<TokenRecord> found = store.listTokens(member.namespace(), limit + 1, cursor == null ? null : decodeCursor(cursor));
         Instant now = now();
         List<TokenRecord> page = found.subList(0, Math.min(limit, found.size()));
         String nextCursor = found.size() > limit ? encodeCursor(page.getLast().id()) : null;
         return new TokenPage(page.stream().map(token -> TokenView.of(token, now)).toList(), nextCursor);
     }
 
-    public TokenView edit(Account account, String tokenId, Long ifMatch, EditTokenRequest edit) {
+    public TokenView edit(Membership member, String tokenId, Long ifMatch, EditTokenRequest edit) {
         Instant now = now();
-        TokenRecord changed = change(account, tokenId, ifMatch, null, current -> {
+        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> {
             TokenRecord.Builder next = current.toBuilder();
             if (edit.permission() != null) {
                 next.permission(edit.permission());
+            }
+            if (edit.repositoriesGiven()) {
+                next.repositories(edit.repositories());
             }
             if (edit.expiryGiven()) {
                 next.expiresAt(expiryFrom(now, edit.expiresInDays()));
@@ -98,17 +106,19 @@ public final class TokenService {
     }
 
     /** A new secret; the old one stops working with this write. */
-    public TokenView reset(Account account, String tokenId, Long ifMatch) {
+    public TokenView reset(Membership member, String tokenId, Long ifMatch) {
+        // Checked before a secret is made: a caller who may not reset costs no KMS call.
+        member.requireChange(load(member, tokenId));
         String secret = Secrets.generate();
         SdkBytes mac = macs.macOf(secret);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
-        TokenRecord changed = change(account, tokenId, ifMatch, mac, UnaryOperator.identity());
+        TokenRecord changed = change(member, tokenId, ifMatch, mac, UnaryOperator.identity());
         return TokenView.withSecret(changed, now(), secret);
     }
 
     /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
-    public TokenView setStatus(Account account, String tokenId, Long ifMatch, TokenStatus status) {
-        TokenRecord changed = change(account, tokenId, ifMatch, null, current -> current.toBuilder().status(status).build());
+    public TokenView setStatus(Membership member, String tokenId, Long ifMatch, TokenStatus status) {
+        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> current.toBuilder().status(status).build());
         return TokenView.of(changed, now());
     }
 
@@ -116,9 +126,11 @@ public final class TokenService {
      * Deletes a token, expired or not; once TTL has deleted its account record it is gone (404) like any
      * other. A login record left behind by TTL is harmless: expired, it is refused and may be overwritten.
      */
-    public void delete(Account account, String tokenId, Long ifMatch) {
+    public void delete(Membership member, String tokenId, Long ifMatch) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
-            TokenRecord current = requireVersion(load(account, tokenId), ifMatch);
+            TokenRecord current = load(member, tokenId);
+            member.requireChange(current);
+            requireVersion(current, ifMatch);
             try {
                 store.delete(current, current.version());
                 return;
@@ -137,10 +149,11 @@ public final class TokenService {
      * An expired token is refused whichever of its records TTL has deleted: reviving it could clash with a
      * newer token that has taken its username.
      */
-    private TokenRecord change(Account account, String tokenId, Long ifMatch, SdkBytes newMac, UnaryOperator<TokenRecord> change) {
+    private TokenRecord change(Membership member, String tokenId, Long ifMatch, SdkBytes newMac, UnaryOperator<TokenRecord> change) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
             Instant now = now();
-            TokenRecord current = load(account, tokenId);
+            TokenRecord current = load(member, tokenId);
+            member.requireChange(current);
             if (current.isExpired(now)) {
                 throw tokenExpired();
             }
@@ -169,11 +182,14 @@ public final class TokenService {
         return current;
     }
 
-    private TokenRecord load(Account account, String tokenId) {
+    /** The token, read from the member's namespace; its own namespace is checked too, so no other one's is ever acted on. */
+    private TokenRecord load(Membership member, String tokenId) {
         if (!TokenIds.isWellFormed(tokenId)) {
             throw new DomainException.NotFound();
         }
-        return store.findToken(account.id(), tokenId).orElseThrow(DomainException.NotFound::new);
+        return store.findToken(member.namespace(), tokenId)
+                .filter(token -> member.namespace().equals(token.namespace()))
+                .orElseThrow(DomainException.NotFound::new);
     }
 
     private static void failIfPinned(Long ifMatch) {

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The one DynamoDB table: each token is a {@link TokenRecord} (under its account) and a {@link LoginRecord}
+ * The one DynamoDB table: each token is a {@link TokenRecord} (under its namespace) and a {@link LoginRecord}
  * (under its username), always written together in one conditional transaction. Failed registry logins
  * are counted per source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window.
  */
@@ -43,8 +43,8 @@ public final class TokenStore {
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
     private static final String FAILURES = "failures";
     /** What an edit, enable, disable or reset may change in each item; the rest is set once, at creation. */
-    private static final List<String> TOKEN_ATTRIBUTES = List.of("description", "permission", "status", "expiresAt", "updatedAt", "version");
-    private static final List<String> LOGIN_ATTRIBUTES = List.of("permission", "status", "expiresAt", "mac", "version");
+    private static final List<String> TOKEN_ATTRIBUTES = List.of("description", "permission", "repositories", "status", "expiresAt", "updatedAt", "version");
+    private static final List<String> LOGIN_ATTRIBUTES = List.of("permission", "repositories", "status", "expiresAt", "mac", "version");
     private static final Expression ITEM_ABSENT = Expression.builder().expression("attribute_not_exists(pk)").build();
 
     private final DynamoDbTable<TokenRecord> tokens;
@@ -154,8 +154,8 @@ public final class TokenStore {
         transact(() -> enhanced.transactWriteItems(request.build()));
     }
 
-    public Optional<TokenRecord> findToken(String accountId, String tokenId) {
-        Key key = Key.builder().partitionValue(TokenRecord.partitionKey(accountId)).sortValue(TokenRecord.sortKey(tokenId)).build();
+    public Optional<TokenRecord> findToken(String namespace, String tokenId) {
+        Key key = Key.builder().partitionValue(TokenRecord.partitionKey(namespace)).sortValue(TokenRecord.sortKey(tokenId)).build();
         return Optional.ofNullable(read(() -> tokens.getItem(GetItemEnhancedRequest.builder().key(key).consistentRead(true).build())));
     }
 
@@ -217,14 +217,17 @@ public final class TokenStore {
     }
 
     /**
-     * Sets the token's lastUsedAt (whole seconds) unless it was set after {@code notAfter}; a token deleted
-     * meanwhile is left alone. Does not bump the version: it is not a change the owner made.
+     * Sets the token's lastUsedAt (whole seconds) unless it was set after {@code notAfter}; a token deleted or moved by
+     * the layout migration meanwhile is left alone. Does not bump the version: it is not a change anyone made.
      */
-    public void recordLastUsed(String accountId, String tokenId, Instant usedAt, Instant notAfter) {
+    public void recordLastUsed(LoginRecord login, Instant usedAt, Instant notAfter) {
+        String partition = login.legacyAccountId() != null
+                ? LegacyLayoutMigration.legacyPartitionKey(login.legacyAccountId())
+                : TokenRecord.partitionKey(login.namespace());
         try {
             dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(Map.of("pk", AttributeValue.fromS(TokenRecord.partitionKey(accountId)),
-                            "sk", AttributeValue.fromS(TokenRecord.sortKey(tokenId))))
+                    .key(Map.of("pk", AttributeValue.fromS(partition),
+                            "sk", AttributeValue.fromS(TokenRecord.sortKey(login.tokenId()))))
                     .updateExpression("SET #lastUsedAt = :usedAt")
                     .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :notAfter)")
                     .expressionAttributeNames(Map.of("#lastUsedAt", "lastUsedAt"))
@@ -246,17 +249,17 @@ public final class TokenStore {
         return Map.of("pk", AttributeValue.fromS(value), "sk", AttributeValue.fromS(value));
     }
 
-    /** Up to {@code limit} of an account's tokens, newest first, starting after the token {@code afterId}. */
-    public List<TokenRecord> listTokens(String accountId, int limit, String afterId) {
+    /** Up to {@code limit} of a namespace's tokens, newest first, starting after the token {@code afterId}. */
+    public List<TokenRecord> listTokens(String namespace, int limit, String afterId) {
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.sortBeginsWith(Key.builder()
-                        .partitionValue(TokenRecord.partitionKey(accountId)).sortValue(TokenRecord.sortKey("")).build()))
+                        .partitionValue(TokenRecord.partitionKey(namespace)).sortValue(TokenRecord.sortKey("")).build()))
                 .scanIndexForward(false)
                 .consistentRead(true)
                 .limit(limit);
         if (afterId != null) {
             query.exclusiveStartKey(Map.of(
-                    "pk", AttributeValue.fromS(TokenRecord.partitionKey(accountId)),
+                    "pk", AttributeValue.fromS(TokenRecord.partitionKey(namespace)),
                     "sk", AttributeValue.fromS(TokenRecord.sortKey(afterId))));
         }
         Page<TokenRecord> page = read(() -> tokens.query(query.build()).iterator().next());

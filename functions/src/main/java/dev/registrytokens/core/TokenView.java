@@ -2,17 +2,24 @@ package dev.registrytokens.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
 
-/** A token as the API returns it. {@code secret} is present only in the answers to create and reset. */
+/**
+ * A token as the API returns it. {@code repositories} null means every repository of the namespace. {@code secret} is
+ * present only in the answers to create and reset.
+ */
 public record TokenView(
         String id,
+        String namespace,
         String name,
         String username,
         String description,
         Permission permission,
+        List<RepositoryRule> repositories,
         TokenStatus status,
         String expiresAt,
         boolean expired,
+        String createdBy,
         String createdAt,
         String updatedAt,
         String lastUsedAt,
@@ -24,9 +31,10 @@ public record TokenView(
     }
 
     public static TokenView withSecret(TokenRecord token, Instant now, String secret) {
-        return new TokenView(token.id(), token.name(), token.username(), token.description(), token.permission(),
-                token.status(), token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString(),
-                token.isExpired(now), token.createdAt().toString(), token.updatedAt().toString(),
+        return new TokenView(token.id(), token.namespace(), token.name(), token.username(), token.description(), token.permission(),
+                token.repositories(), token.status(),
+                token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString(),
+                token.isExpired(now), token.createdBy(), token.createdAt().toString(), token.updatedAt().toString(),
                 token.lastUsedAt() == null ? null : token.lastUsedAt().toString(), token.version(), secret);
     }
 

@@ -2,7 +2,7 @@ package dev.registrytokens.create;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens}: creates a token; the answer carries its secret, shown this once. */
 public class CreateTokenHandler extends TokenApiHandler {
     public CreateTokenHandler() {
-        super(AwsClients.tokenService());
+        super(AwsClients.tokenService(), AwsClients.namespacesClaim());
     }
 
     CreateTokenHandler(TokenService tokens) {
@@ -27,7 +27,7 @@ public class CreateTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.token(201, tokens.create(account, TokenRequests.create(request.jsonBody())));
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.token(201, tokens.create(member, TokenRequests.create(request.jsonBody())));
     }
 }

@@ -2,7 +2,7 @@ package dev.registrytokens.delete;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -11,7 +11,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code DELETE /tokens/{id}}: removes the token and frees its username. */
 public class DeleteTokenHandler extends TokenApiHandler {
     public DeleteTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     DeleteTokenHandler(TokenService tokens) {
@@ -19,8 +19,8 @@ public class DeleteTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        tokens.delete(account, request.pathParameter("id"), request.ifMatch());
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        tokens.delete(member, request.pathParameter("id"), request.ifMatch());
         return ApiResponses.noContent();
     }
 }

@@ -2,7 +2,7 @@ package dev.registrytokens.disable;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens/{id}/disable}: idempotent; the token fails its next login. */
 public class DisableTokenHandler extends TokenApiHandler {
     public DisableTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     DisableTokenHandler(TokenService tokens) {
@@ -20,7 +20,7 @@ public class DisableTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.token(200, tokens.setStatus(account, request.pathParameter("id"), request.ifMatch(), TokenStatus.DISABLED));
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.token(200, tokens.setStatus(member, request.pathParameter("id"), request.ifMatch(), TokenStatus.DISABLED));
     }
 }

@@ -2,7 +2,7 @@ package dev.registrytokens.edit;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code PATCH /tokens/{id}}: changes permission, expiry or description. */
 public class EditTokenHandler extends TokenApiHandler {
     public EditTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     EditTokenHandler(TokenService tokens) {
@@ -20,8 +20,8 @@ public class EditTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.token(200, tokens.edit(account, request.pathParameter("id"), request.ifMatch(),
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.token(200, tokens.edit(member, request.pathParameter("id"), request.ifMatch(),
                 TokenRequests.edit(request.jsonBody())));
     }
 }

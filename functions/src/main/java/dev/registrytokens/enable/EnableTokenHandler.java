@@ -2,7 +2,7 @@ package dev.registrytokens.enable;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens/{id}/enable}: idempotent. */
 public class EnableTokenHandler extends TokenApiHandler {
     public EnableTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     EnableTokenHandler(TokenService tokens) {
@@ -20,7 +20,7 @@ public class EnableTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.token(200, tokens.setStatus(account, request.pathParameter("id"), request.ifMatch(), TokenStatus.ENABLED));
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.token(200, tokens.setStatus(member, request.pathParameter("id"), request.ifMatch(), TokenStatus.ENABLED));
     }
 }

@@ -2,7 +2,7 @@ package dev.registrytokens.get;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -11,7 +11,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code GET /tokens/{id}}. */
 public class GetTokenHandler extends TokenApiHandler {
     public GetTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     GetTokenHandler(TokenService tokens) {
@@ -19,7 +19,7 @@ public class GetTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.token(200, tokens.get(account, request.pathParameter("id")));
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.token(200, tokens.get(member, request.pathParameter("id")));
     }
 }

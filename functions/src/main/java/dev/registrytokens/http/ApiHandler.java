@@ -47,7 +47,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                         .withRequestId("snapstart-priming")
                         .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                                 .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                                        .withClaims(Map.of("sub", SnapStart.PRIMING_ACCOUNT)).build())
+                                        .withClaims(Map.of("sub", SnapStart.PRIMING_ACCOUNT, "namespace", SnapStart.PRIMING_ACCOUNT)).build())
                                 .build())
                         .build())
                 .build();
@@ -71,11 +71,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             failure = e.getClass().getName();
             e.printStackTrace();
         }
-        System.out.println(Json.write(new AccessLogLine(request.requestId(), request.routeKey(), request.pathParameter("id"),
-                response.getStatusCode(), failure)));
+        System.out.println(Json.write(new AccessLogLine(request.requestId(), request.routeKey(), request.pathParameter("namespace"),
+                request.pathParameter("id"), response.getStatusCode(), failure)));
         return response;
     }
 
-    private record AccessLogLine(String requestId, String route, String tokenId, int status, String failure) {
+    private record AccessLogLine(String requestId, String route, String namespace, String tokenId, int status, String failure) {
     }
 }

@@ -5,13 +5,18 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Caller;
+import dev.registrytokens.core.DomainException;
+import dev.registrytokens.core.Namespaces;
+import dev.registrytokens.core.Role;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Base64;
 import java.util.Map;
@@ -21,8 +26,10 @@ import java.util.regex.Pattern;
 /** Read access to an API Gateway HTTP API (payload 2.0) request, with the checks every handler shares. */
 public final class ApiRequest {
     static final int MAX_BODY_BYTES = 16 * 1024;
-    /** The claim naming the account's registry namespace; without it the namespace is the subject. */
+    /** The claim naming the caller's own registry namespace, which they own and the {@code /tokens} routes act on. */
     static final String NAMESPACE_CLAIM = "namespace";
+    /** The claim listing the caller's namespaces and roles by default: the template's NamespacesClaim parameter's default. */
+    public static final String DEFAULT_NAMESPACES_CLAIM = "registry_namespaces";
     /** A version as this API writes it in an ETag: no sign, no leading zero. */
     private static final Pattern VERSION = Pattern.compile("0|[1-9][0-9]{0,17}");
     /** RFC 9110 entity-tag: optional weakness indicator, then opaque characters in double quotes. */
@@ -36,17 +43,66 @@ public final class ApiRequest {
         this.event = event;
     }
 
-    /** The caller, from the claims API Gateway's JWT authorizer verified; no claims means no access. */
-    public Account account() {
+    /**
+     * The caller, from the claims API Gateway's JWT authorizer verified; no claims means no access. Their namespaces are
+     * the {@code namespacesClaim} (space-separated {@code NAMESPACE:ROLE} pairs, or the {@code [a:owner b:viewer]} that
+     * API Gateway makes of an array claim), and the {@code namespace} claim, whose namespace they own. A pair that names
+     * no valid namespace or role grants nothing; where a namespace is named twice, the higher role counts.
+     */
+    public Caller caller(String namespacesClaim) {
+        Map<String, String> claims = claims();
+        Map<String, Role> roles = new HashMap<>();
+        String memberships = claims.get(namespacesClaim);
+        if (memberships != null) {
+            String list = memberships.strip();
+            if (list.startsWith("[") && list.endsWith("]")) {
+                list = list.substring(1, list.length() - 1);
+            }
+            for (String pair : list.split("[\\s,]+")) {
+                int colon = pair.lastIndexOf(':');
+                String namespace = colon < 0 ? null : pair.substring(0, colon);
+                Optional<Role> role = colon < 0 ? Optional.empty() : Role.parse(pair.substring(colon + 1));
+                if (Namespaces.isWellFormed(namespace) && role.isPresent()) {
+                    roles.merge(namespace, role.get(), (a, b) -> a.atLeast(b) ? a : b);
+                }
+            }
+        }
+        personalNamespace(claims).ifPresent(namespace -> roles.put(namespace, Role.OWNER));
+        return new Caller(claims.get("sub"), roles);
+    }
+
+    /**
+     * The namespace the {@code /tokens} routes act on: the one the {@code namespace} claim names (the caller's own).
+     * Without it they act on none: the caller is sent to {@code /namespaces/{namespace}/tokens}.
+     */
+    public String personalNamespace() {
+        return personalNamespace(claims()).orElseThrow(() -> new DomainException.Forbidden("no_namespace",
+                "Your identity has no namespace claim, which the /tokens routes act on; use /namespaces/{namespace}/tokens"
+                        + " (GET /namespaces lists yours).", null));
+    }
+
+    private Optional<String> personalNamespace(Map<String, String> claims) {
+        String namespace = claims.get(NAMESPACE_CLAIM);
+        if (namespace == null) {
+            return Optional.empty();
+        }
+        if (!Namespaces.isWellFormed(namespace)) {
+            throw new DomainException.Forbidden("invalid_namespace",
+                    "The account's namespace must be 1 to 64 lowercase letters or digits, optionally separated by '.', '_' or '-'.",
+                    "namespace");
+        }
+        return Optional.of(namespace);
+    }
+
+    private Map<String, String> claims() {
         var context = event.getRequestContext();
         var authorizer = context == null ? null : context.getAuthorizer();
         var jwt = authorizer == null ? null : authorizer.getJwt();
         Map<String, String> claims = jwt == null ? null : jwt.getClaims();
-        if (claims == null || claims.get("sub") == null) {
+        if (claims == null || claims.get("sub") == null || claims.get("sub").isBlank()) {
             throw ApiException.unauthorized();
         }
-        String subject = claims.get("sub");
-        return new Account(subject, claims.getOrDefault(NAMESPACE_CLAIM, subject));
+        return claims;
     }
 
     public String pathParameter(String name) {

@@ -1,12 +1,14 @@
 package dev.registrytokens.http;
 
-import dev.registrytokens.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.EditTokenRequest;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,8 +21,9 @@ public final class TokenRequests {
     static final int MAX_DAYS = 3650;
     static final int MAX_DESCRIPTION_LENGTH = 256;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "permission", "expiresInDays", "description");
-    private static final Set<String> EDIT_FIELDS = Set.of("permission", "expiresInDays", "description");
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "permission", "repositories", "expiresInDays", "description");
+    private static final Set<String> RULE_FIELDS = Set.of("pattern", "permission");
+    private static final Set<String> EDIT_FIELDS = Set.of("permission", "repositories", "expiresInDays", "description");
 
     private TokenRequests() {
     }
@@ -38,27 +41,32 @@ public final class TokenRequests {
                     "expiresInDays is required: a whole number of days from 1 to " + MAX_DAYS
                             + ", or null for a token that never expires.", "expiresInDays");
         }
-        return new CreateTokenRequest(name(body.get("name")), permission(body.get("permission")),
-                expiresInDays(body.get("expiresInDays")), description(body.get("description")));
+        return new CreateTokenRequest(name(body.get("name")), permission(body.get("permission"), "permission"),
+                repositories(body.get("repositories")), expiresInDays(body.get("expiresInDays")), description(body.get("description")));
     }
 
     public static EditTokenRequest edit(ObjectNode body) {
         rejectUnknownFields(body, EDIT_FIELDS);
         if (body.isEmpty()) {
             throw ApiException.badRequest("empty_edit",
-                    "Give at least one of permission, expiresInDays or description.", null);
+                    "Give at least one of permission, repositories, expiresInDays or description.", null);
         }
         return new EditTokenRequest(
-                body.has("permission") ? permission(body.get("permission")) : null,
+                body.has("permission") ? permission(body.get("permission"), "permission") : null,
+                body.has("repositories"), repositories(body.get("repositories")),
                 body.has("expiresInDays"), expiresInDays(body.get("expiresInDays")),
                 body.has("description"), description(body.get("description")));
     }
 
     private static void rejectUnknownFields(ObjectNode body, Set<String> known) {
+        rejectUnknownFields(body, known, "");
+    }
+
+    private static void rejectUnknownFields(ObjectNode body, Set<String> known, String prefix) {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!known.contains(field)) {
-                throw ApiException.badRequest("unknown_field", "Unknown field; allowed fields are " + known + ".", field);
+                throw ApiException.badRequest("unknown_field", "Unknown field; allowed fields are " + known + ".", prefix + field);
             }
         }
     }
@@ -73,13 +81,48 @@ public final class TokenRequests {
         return name;
     }
 
-    private static Permission permission(JsonNode node) {
-        String value = requiredString(node, "permission");
+    private static Permission permission(JsonNode node, String field) {
+        String value = requiredString(node, field);
         try {
             return Permission.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_value", "permission must be PULL or PULL_PUSH.", "permission");
+            throw ApiException.badRequest("invalid_value", field + " must be PULL or PULL_PUSH.", field);
         }
+    }
+
+    /** Null (or left out): every repository of the namespace. Otherwise 1 to 100 rules, each field named on error. */
+    private static List<RepositoryRule> repositories(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw ApiException.badRequest("invalid_type",
+                    "repositories must be a list of {\"pattern\", \"permission\"} rules, or null for every repository.", "repositories");
+        }
+        if (node.isEmpty() || node.size() > RepositoryRule.MAX_RULES) {
+            throw ApiException.badRequest("invalid_value", "repositories must hold 1 to " + RepositoryRule.MAX_RULES
+                    + " rules, or be null for every repository.", "repositories");
+        }
+        List<RepositoryRule> rules = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String field = "repositories[" + i + "]";
+            if (!(node.get(i) instanceof ObjectNode rule)) {
+                throw ApiException.badRequest("invalid_type", field + " must be an object with pattern and permission.", field);
+            }
+            rejectUnknownFields(rule, RULE_FIELDS, field + ".");
+            if (!rule.has("pattern")) {
+                throw ApiException.badRequest("missing_field", field + ".pattern is required.", field + ".pattern");
+            }
+            if (!rule.has("permission")) {
+                throw ApiException.badRequest("missing_field", field + ".permission is required: PULL or PULL_PUSH.", field + ".permission");
+            }
+            String pattern = requiredString(rule.get("pattern"), field + ".pattern");
+            RepositoryRule.problemWith(pattern).ifPresent(problem -> {
+                throw ApiException.badRequest("invalid_value", field + ".pattern " + problem + ".", field + ".pattern");
+            });
+            rules.add(new RepositoryRule(pattern, permission(rule.get("permission"), field + ".permission")));
+        }
+        return List.copyOf(rules);
     }
 
     private static Integer expiresInDays(JsonNode node) {

@@ -2,19 +2,19 @@ package dev.registrytokens.list;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
 import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 
-/** {@code GET /tokens?limit=N&cursor=C}: the account's tokens, newest first, never with secrets. */
+/** {@code GET /namespaces/{namespace}/tokens?limit=N&cursor=C} (or {@code /tokens}): the namespace's tokens, newest first, never with secrets. */
 public class ListTokensHandler extends TokenApiHandler {
     static final int DEFAULT_LIMIT = 50;
 
     public ListTokensHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets());
+        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     ListTokensHandler(TokenService tokens) {
@@ -22,8 +22,8 @@ public class ListTokensHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.json(200, tokens.list(account, limit(request.queryParameter("limit")), request.queryParameter("cursor")));
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.json(200, tokens.list(member, limit(request.queryParameter("limit")), request.queryParameter("cursor")));
     }
 
     private static int limit(String value) {

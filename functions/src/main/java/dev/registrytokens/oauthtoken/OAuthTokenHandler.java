@@ -69,7 +69,7 @@ public class OAuthTokenHandler extends ApiHandler {
         }
         RegistryLogins.Login login = logins.decide(Optional.of(new BasicCredentials(username, password)), request.sourceIp(), request.requestId())
                 .orElseThrow(() -> ApiException.badRequest("invalid_grant", "The username or secret is wrong, or the token cannot log in.", null));
-        RegistryTokens.Grant grant = tokens.grant(login.username(), login.namespace(), login.permission(),
+        RegistryTokens.Grant grant = tokens.grant(login.username(), login.namespace(), login.permission(), login.repositories(),
                 form.getOrDefault("service", List.of()), form.getOrDefault("scope", List.of()));
         return ApiResponses.json(200, new TokenResponse(grant.token().accessToken(), grant.token().expiresIn(), grant.token().issuedAt(),
                 grant.access().stream().map(OAuthTokenHandler::scopeOf).collect(Collectors.joining(" "))));

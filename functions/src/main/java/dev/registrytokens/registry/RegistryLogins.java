@@ -3,6 +3,7 @@ package dev.registrytokens.registry;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
@@ -11,6 +12,7 @@ import dev.registrytokens.http.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +51,8 @@ public final class RegistryLogins {
         this.remembered = new RememberedSecrets(clock, MAX_VERDICT_AGE, MAX_REMEMBERED_TOKENS, MAX_REFUSED_SECRETS_PER_USERNAME);
     }
 
-    /** Who logged in: what the token endpoint needs to decide grants. */
-    public record Login(String tokenId, String accountId, String namespace, String username, Permission permission) {
+    /** Who logged in: what the token endpoint needs to decide grants. {@code repositories} null means all of the namespace. */
+    public record Login(String tokenId, String namespace, String username, Permission permission, List<RepositoryRule> repositories) {
     }
 
     /** {@code sourceIp} is the address the request came from, as API Gateway saw it. */
@@ -122,7 +124,7 @@ public final class RegistryLogins {
             return Optional.empty();
         }
         recordUse(login, now);
-        return Optional.of(new Login(login.tokenId(), login.accountId(), login.namespace(), username, login.permission()));
+        return Optional.of(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()));
     }
 
     /**
@@ -146,7 +148,7 @@ public final class RegistryLogins {
         }
         lastUseRecorded.put(login.tokenId(), now);
         try {
-            store.recordLastUsed(login.accountId(), login.tokenId(), now, now.minus(LAST_USED_RESOLUTION));
+            store.recordLastUsed(login, now, now.minus(LAST_USED_RESOLUTION));
         } catch (DomainException.Unavailable unavailable) {
             // lastUsedAt is informational: a valid login is not refused because it could not be recorded
         }

@@ -1,5 +1,7 @@
 package dev.registrytokens.registry;
 
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,12 +44,12 @@ public record RegistryScope(String type, String name, Set<String> actions) {
     }
 
     /**
-     * What to grant for these requested scopes: per repository, the requested actions that the permission
-     * allows, and only inside the namespace. A scope granted nothing is left out (a partial grant is not an error
-     * in the protocol), so a malformed or foreign name is never copied into a JWT; repeats of one repository are
-     * merged.
+     * What to grant for these requested scopes: per repository inside the namespace, the requested actions that the
+     * token's permission allows and, if the token has repository rules, that the rules matching the repository allow
+     * (a repository no rule matches gets nothing). A scope granted nothing is left out (a partial grant is not an error
+     * in the protocol), so a malformed or foreign name is never copied into a JWT; repeats of one repository are merged.
      */
-    public static List<Access> grant(List<String> requested, String namespace, List<String> allowedActions) {
+    public static List<Access> grant(List<String> requested, String namespace, Permission permission, List<RepositoryRule> rules) {
         Map<String, Set<String>> requestedByRepository = new LinkedHashMap<>();
         for (String raw : requested) {
             parse(raw).filter(scope -> scope.type().equals("repository"))
@@ -58,12 +60,24 @@ public record RegistryScope(String type, String name, Set<String> actions) {
         requestedByRepository.forEach((name, actions) -> {
             boolean inNamespace = name.length() <= MAX_NAME_LENGTH && name.startsWith(namespace + "/")
                     && REPOSITORY_NAME.matcher(name).matches();
-            List<String> allowed = inNamespace ? allowedActions.stream().filter(actions::contains).toList() : List.of();
+            List<String> allowed = inNamespace
+                    ? allowedActions(permission, rules, name.substring(namespace.length() + 1)).stream().filter(actions::contains).toList()
+                    : List.of();
             if (!allowed.isEmpty()) {
                 granted.add(new Access("repository", name, allowed));
             }
         });
         return granted;
+    }
+
+    /** The token's permission, narrowed by the union of its rules that match the path (relative to the namespace). */
+    private static List<String> allowedActions(Permission permission, List<RepositoryRule> rules, String relativePath) {
+        if (rules == null) {
+            return permission.registryActions();
+        }
+        return RepositoryRule.allowedOn(rules, relativePath)
+                .map(byRules -> permission.registryActions().stream().filter(byRules.registryActions()::contains).toList())
+                .orElse(List.of());
     }
 
     /** One entry of the JWT's {@code access} claim. */

@@ -3,17 +3,17 @@ package dev.registrytokens.registrytoken;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.http.ApiException;
-import dev.registrytokens.core.Permission;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
+import dev.registrytokens.registry.LoginContext;
+import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistryTokens;
-import java.util.Map;
 
 /**
  * {@code GET /v2/token?service=...&scope=...}: the registry's token realm (Docker registry token protocol).
  * Behind the registry authorizer, which has already checked the Basic credentials; grants, per requested
- * repository scope, what the token's permission allows inside its namespace.
+ * repository scope, what the token's permission and repository rules allow inside its namespace.
  */
 public class RegistryTokenHandler extends ApiHandler {
     private final RegistryTokens tokens;
@@ -35,14 +35,8 @@ public class RegistryTokenHandler extends ApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        Map<String, Object> login = request.authorizerContext();
-        Object username = login.get("username");
-        Object namespace = login.get("namespace");
-        Object permission = login.get("permission");
-        if (username == null || namespace == null || permission == null) {
-            throw ApiException.unauthorized();
-        }
-        return ApiResponses.json(200, tokens.grant(username.toString(), namespace.toString(), Permission.valueOf(permission.toString()),
+        RegistryLogins.Login login = LoginContext.from(request.authorizerContext()).orElseThrow(ApiException::unauthorized);
+        return ApiResponses.json(200, tokens.grant(login.username(), login.namespace(), login.permission(), login.repositories(),
                 request.queryParameters("service"), request.queryParameters("scope")).token());
     }
 }

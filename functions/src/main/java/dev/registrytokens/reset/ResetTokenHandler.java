@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.SnapStart;
 import dev.registrytokens.core.DomainException;
-import dev.registrytokens.core.Account;
+import dev.registrytokens.core.Membership;
+import dev.registrytokens.core.Role;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -13,7 +14,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens/{id}/reset}: a new secret, shown this once; the old one stops working at once. */
 public class ResetTokenHandler extends TokenApiHandler {
     public ResetTokenHandler() {
-        super(AwsClients.tokenService());
+        super(AwsClients.tokenService(), AwsClients.namespacesClaim());
     }
 
     ResetTokenHandler(TokenService tokens) {
@@ -24,7 +25,7 @@ public class ResetTokenHandler extends TokenApiHandler {
     @Override
     protected void prime() {
         try {
-            tokens.get(new Account(SnapStart.PRIMING_ACCOUNT, SnapStart.PRIMING_ACCOUNT), SnapStart.PRIMING_TOKEN_ID);
+            tokens.get(new Membership(SnapStart.PRIMING_ACCOUNT, SnapStart.PRIMING_ACCOUNT, Role.VIEWER), SnapStart.PRIMING_TOKEN_ID);
         } catch (DomainException.NotFound notFound) {
             // the expected answer: that token cannot exist
         }
@@ -32,7 +33,7 @@ public class ResetTokenHandler extends TokenApiHandler {
     }
 
     @Override
-    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Account account) {
-        return ApiResponses.token(200, tokens.reset(account, request.pathParameter("id"), request.ifMatch()));
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
+        return ApiResponses.token(200, tokens.reset(member, request.pathParameter("id"), request.ifMatch()));
     }
 }

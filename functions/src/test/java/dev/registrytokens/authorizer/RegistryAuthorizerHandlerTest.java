@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
+import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
@@ -21,6 +24,7 @@ import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -60,8 +64,19 @@ class RegistryAuthorizerHandlerTest {
         TokenView token = TestStack.createToken(owner, "pusher", Permission.PULL_PUSH, 30);
         SimpleIAMPolicyResponse answer = handler.handleRequest(loginEvent(basic(token.username(), token.secret())), null);
         assertTrue(answer.getIsAuthorized());
-        assertEquals(Map.of("tokenId", token.id(), "accountId", owner.id(), "namespace", owner.namespace(),
+        assertEquals(Map.of("tokenId", token.id(), "namespace", owner.namespace(),
                 "username", token.username(), "permission", "PULL_PUSH"), answer.getContext());
+    }
+
+    @Test
+    void passesATokensRepositoryRulesAsContextInTheOrderTheyWereGiven() {
+        TokenView token = TestStack.tokenService().create(owner.membership(), new CreateTokenRequest("scoped", Permission.PULL_PUSH,
+                List.of(new RepositoryRule("app", Permission.PULL_PUSH), new RepositoryRule("team/**", Permission.PULL)), 30, null));
+        SimpleIAMPolicyResponse answer = handler.handleRequest(loginEvent(basic(token.username(), token.secret())), null);
+        assertTrue(answer.getIsAuthorized());
+        assertEquals("app:PULL_PUSH team/**:PULL", answer.getContext().get("repositories"));
+        assertEquals(token.repositories(), LoginContext.from(Map.copyOf(answer.getContext())).orElseThrow().repositories(),
+                "the token endpoint reads back exactly the rules");
     }
 
     @Test

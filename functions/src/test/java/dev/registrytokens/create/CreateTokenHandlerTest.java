@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenService;
@@ -99,6 +101,19 @@ class CreateTokenHandlerTest {
                         400, "invalid_value", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":7}", 400, "invalid_type", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"owner\":\"someone-else\"}", 400, "unknown_field", "owner"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":\"app\"}", 400, "invalid_type", "repositories"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[]}", 400, "invalid_value", "repositories"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[\"app\"]}", 400, "invalid_type", "repositories[0]"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":\"app\",\"permission\":\"PULL\"},{\"permission\":\"PULL\"}]}", 400, "missing_field", "repositories[1].pattern"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":\"app\"}]}", 400, "missing_field", "repositories[0].permission"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":\"app\",\"permission\":\"PUSH\"}]}", 400, "invalid_value", "repositories[0].permission"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":7,\"permission\":\"PULL\"}]}", 400, "invalid_type", "repositories[0].pattern"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":\"a\",\"permission\":\"PULL\"},{\"pattern\":\"b\",\"permission\":\"PULL\"},{\"pattern\":\"c\",\"permission\":\"PULL\"},{\"pattern\":\"Team/**\",\"permission\":\"PULL\"}]}", 400, "invalid_value", "repositories[3].pattern"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":\"**/app\",\"permission\":\"PULL\"}]}", 400, "invalid_value", "repositories[0].pattern"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":[{\"pattern\":\"app\",\"permission\":\"PULL\",\"owner\":\"x\"}]}", 400, "unknown_field", "repositories[0].owner"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":["
+                        + "{\"pattern\":\"a\",\"permission\":\"PULL\"},".repeat(100) + "{\"pattern\":\"b\",\"permission\":\"PULL\"}]}",
+                        400, "invalid_value", "repositories"),
                 // Found from outside: a lone surrogate answered 503; trailing content was ignored; unsafe text was stored.
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"\\ud800\"}", 400, "invalid_value", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1} trailing", 400, "invalid_json", null),
@@ -118,6 +133,22 @@ class CreateTokenHandlerTest {
         create(body).assertError(status, code, field);
         assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+bad"));
         assertEquals(0, TestStack.itemsFor(owner, "none"), "nothing at all was written for this account");
+    }
+
+    @Test
+    void storesRepositoryRulesOnTheTokenAndItsLoginItemAndShowsThem() {
+        var created = create("{\"name\":\"scoped\",\"permission\":\"PULL_PUSH\",\"expiresInDays\":30,\"repositories\":"
+                + "[{\"pattern\":\"app\",\"permission\":\"PULL_PUSH\"},{\"pattern\":\"team/**\",\"permission\":\"PULL\"}]}").assertStatus(201);
+        var expected = java.util.List.of(new RepositoryRule("app", Permission.PULL_PUSH),
+                new RepositoryRule("team/**", Permission.PULL));
+        assertEquals("app", created.body().at("/repositories/0/pattern").asText());
+        assertEquals("PULL", created.body().at("/repositories/1/permission").asText());
+        assertEquals(owner.id(), created.body().path("createdBy").asText());
+        assertEquals(owner.namespace(), created.body().path("namespace").asText());
+        assertEquals(expected, TestStack.store().findToken(owner.namespace(), created.id()).orElseThrow().repositories());
+        assertEquals(expected, TestStack.store().findLogin(created.body().path("username").asText()).orElseThrow().repositories());
+        var unscoped = create("{\"name\":\"everything\",\"permission\":\"PULL\",\"expiresInDays\":30}").assertStatus(201);
+        assertTrue(unscoped.body().path("repositories").isNull(), "absent means every repository, shown as null");
     }
 
     @Test

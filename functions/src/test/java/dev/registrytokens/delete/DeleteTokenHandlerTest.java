@@ -57,7 +57,7 @@ class DeleteTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("delete-token.json").as(owner).id(token.id())
                 .to(new DeleteTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 
@@ -65,11 +65,11 @@ class DeleteTokenHandlerTest {
     void aChangeBetweenTheReadAndTheDeleteFailsAnIfMatchDeleteAndKeepsTheToken() {
         TokenView token = TestStack.createToken(owner, "moving", Permission.PULL, 30);
         var editInBetween = new BeforeFirstCall("TransactWriteItems",
-                () -> TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.DISABLED));
+                () -> TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED));
         var racing = new DeleteTokenHandler(new TokenService(TestStack.store(editInBetween), null, Clock.systemUTC()));
         ApiCall.from("delete-token.json").as(owner).id(token.id()).header("If-Match", "1").to(racing)
                 .assertError(412, "precondition_failed", "If-Match");
-        assertEquals(2, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(2, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(2, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

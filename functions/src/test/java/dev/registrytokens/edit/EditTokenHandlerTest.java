@@ -73,7 +73,7 @@ class EditTokenHandlerTest {
         edit(token.id(), "{\"description\":\"first\"}").assertStatus(200);
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "W/\"1\"")
                 .body("{\"permission\":\"PULL_PUSH\"}").to(handler).assertError(412, "precondition_failed", "If-Match");
-        var current = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        var current = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
         assertEquals(Permission.PULL, current.permission());
         assertEquals(2, current.version());
     }
@@ -87,7 +87,7 @@ class EditTokenHandlerTest {
                 .to(handler).status());
         assertEquals(1, statuses.stream().filter(s -> s == 200).count(), () -> "statuses " + statuses);
         assertEquals(9, statuses.stream().filter(s -> s == 412).count(), () -> "statuses " + statuses);
-        assertEquals(2, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(2, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
     }
 
     @ParameterizedTest(name = "[{index}] {1} {2}")
@@ -104,7 +104,7 @@ class EditTokenHandlerTest {
     void rejectsBadEditsAndLeavesTheTokenAsItWas(String body, String code, String field) {
         TokenView token = TestStack.createToken(owner, "steady", Permission.PULL, 30);
         edit(token.id(), body).assertError(400, code, field);
-        var current = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        var current = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
         assertEquals(1, current.version());
         assertEquals(TokenStatus.ENABLED, current.status());
     }
@@ -115,7 +115,7 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "etag", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", ifMatch)
                 .body("{\"description\":\"x\"}").to(handler).assertError(400, "invalid_header", "If-Match");
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
     }
 
     /** RFC 9110 strong comparison: a weak tag, or a tag this API never writes ("04" is not "4"), matches no version. */
@@ -125,7 +125,7 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "strong", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", ifMatch)
                 .body("{\"description\":\"x\"}").to(handler).assertError(412, "precondition_failed", "If-Match");
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
     }
 
     @Test
@@ -151,7 +151,7 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "lapsed", Permission.PULL, 30);
         TestStack.expireTokenInTable(token.username());
         edit(token.id(), "{\"expiresInDays\":30}").assertError(409, "token_expired", null);
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 
@@ -160,7 +160,7 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "guarded", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(TestAccount.fresh()).id(token.id()).withoutHeader("If-Match")
                 .body("{\"permission\":\"PULL_PUSH\"}").to(handler).assertError(404, "not_found", null);
-        assertEquals(Permission.PULL, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().permission());
+        assertEquals(Permission.PULL, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().permission());
     }
 
     @ParameterizedTest
@@ -169,7 +169,7 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(owner).id(token.id()).body("{\"description\":\"x\"}")
                 .to(new EditTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 
@@ -180,7 +180,7 @@ class EditTokenHandlerTest {
         List<Integer> statuses = Concurrently.run(20, () -> edit(token.id(),
                 "{\"description\":\"writer-" + writer.incrementAndGet() + "\"}").status());
         assertEquals(List.of(), statuses.stream().filter(s -> s != 200).toList(), () -> "statuses " + statuses);
-        var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        var stored = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
         assertEquals(21, stored.version());
         assertTrue(stored.description().matches("writer-([1-9]|1[0-9]|20)"), stored::description);
         assertEquals(21, TestStack.store().findLogin(token.username()).orElseThrow().version());
@@ -195,7 +195,7 @@ class EditTokenHandlerTest {
         var edited = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
                 .body("{\"description\":\"mine\"}").to(racing).assertStatus(200);
         assertEquals(3, edited.version());
-        var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        var stored = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
         assertEquals(Permission.PULL_PUSH, stored.permission());
         assertEquals("mine", stored.description());
         assertEquals(Permission.PULL_PUSH, TestStack.store().findLogin(token.username()).orElseThrow().permission());
@@ -206,12 +206,30 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
         Instant usedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         var loginInBetween = new BeforeFirstCall("TransactWriteItems",
-                () -> TestStack.store().recordLastUsed(owner.id(), token.id(), usedAt, usedAt.minusSeconds(60)));
+                () -> TestStack.store().recordLastUsed(TestStack.store().findLogin(token.username()).orElseThrow(), usedAt, usedAt.minusSeconds(60)));
         var racing = new EditTokenHandler(new TokenService(TestStack.store(loginInBetween), null, Clock.systemUTC()));
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
                 .body("{\"description\":\"edited\"}").to(racing).assertStatus(200);
-        var stored = TestStack.store().findToken(owner.id(), token.id()).orElseThrow();
+        var stored = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
         assertEquals("edited", stored.description());
         assertEquals(usedAt, stored.lastUsedAt());
+    }
+
+    @Test
+    void setsAndClearsRepositoryRulesInBothRecordsAndNamesABadRulesField() {
+        TokenView token = TestStack.createToken(owner, "scoped", Permission.PULL_PUSH, 30);
+        var scoped = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"repositories\":[{\"pattern\":\"app-*\",\"permission\":\"PULL\"}]}").to(handler).assertStatus(200);
+        assertEquals("app-*", scoped.body().at("/repositories/0/pattern").asText());
+        var rules = java.util.List.of(new dev.registrytokens.core.RepositoryRule("app-*", Permission.PULL));
+        assertEquals(rules, TestStack.store().findLogin(token.username()).orElseThrow().repositories());
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"repositories\":[{\"pattern\":\"ok\",\"permission\":\"PULL\"},{\"pattern\":\"a//b\",\"permission\":\"PULL\"}]}")
+                .to(handler).assertError(400, "invalid_value", "repositories[1].pattern");
+        var cleared = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"repositories\":null}").to(handler).assertStatus(200);
+        assertTrue(cleared.body().path("repositories").isNull());
+        assertEquals(3, cleared.version(), "the refused edit changed nothing");
+        assertEquals(null, TestStack.store().findLogin(token.username()).orElseThrow().repositories(), "every repository again");
     }
 }

@@ -25,7 +25,7 @@ class EnableTokenHandlerTest {
     @Test
     void enablesADisabledTokenAndIsIdempotent() {
         TokenView token = TestStack.createToken(owner, "resumable", Permission.PULL, 30);
-        TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.DISABLED);
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
         var enabled = ApiCall.from("enable-token.json").as(owner).id(token.id()).to(handler).assertStatus(200);
         assertEquals("ENABLED", enabled.body().get("status").asText());
         assertEquals(3, enabled.version());
@@ -46,7 +46,7 @@ class EnableTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("enable-token.json").as(owner).id(token.id())
                 .to(new EnableTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

@@ -67,7 +67,7 @@ class GetTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("get-token.json").as(owner).id(token.id())
                 .to(new GetTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
-        assertEquals(1, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().version());
+        assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 }

@@ -67,7 +67,7 @@ class RegistryLoginsTest {
     @Test
     void rejectsDisabledAndExpiredTokensWithoutAskingKms() {
         TokenView disabled = TestStack.createToken(owner, "off", Permission.PULL, 30);
-        TestStack.tokenService().setStatus(owner.account(), disabled.id(), null, TokenStatus.DISABLED);
+        TestStack.tokenService().setStatus(owner.membership(), disabled.id(), null, TokenStatus.DISABLED);
         TokenView expired = TestStack.createToken(owner, "old", Permission.PULL, 30);
         TestStack.expireTokenInTable(expired.username());
         calls.reset();
@@ -79,7 +79,7 @@ class RegistryLoginsTest {
     @Test
     void afterAResetOnlyTheNewSecretWorks() {
         TokenView token = TestStack.createToken(owner, "rotated", Permission.PULL_PUSH, 30);
-        TokenView reset = TestStack.tokenService().reset(owner.account(), token.id(), null);
+        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null);
         dev.registrytokens.testing.IssuedSecrets.remember(reset.secret());
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
         assertTrue(logins.authenticate(basic(token.username(), reset.secret()), SOURCE_IP).isPresent());
@@ -102,7 +102,7 @@ class RegistryLoginsTest {
     void aResetRefusesTheOldSecretOnTheNextLoginWhileItsHashIsRemembered() {
         TokenView token = TestStack.createToken(owner, "rotated-cached", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        TokenView reset = TestStack.tokenService().reset(owner.account(), token.id(), null);
+        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null);
         dev.registrytokens.testing.IssuedSecrets.remember(reset.secret());
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
         assertTrue(logins.authenticate(basic(token.username(), reset.secret()), SOURCE_IP).isPresent());
@@ -112,9 +112,9 @@ class RegistryLoginsTest {
     void aDisableRefusesTheNextLoginWhileTheHashIsRememberedAndAnEnableNeedsNoKmsCall() {
         TokenView token = TestStack.createToken(owner, "paused", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.DISABLED);
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
-        TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.ENABLED);
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.ENABLED);
         calls.reset();
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
         assertEquals(0, calls.count("GenerateMac"), calls::toString);
@@ -124,7 +124,7 @@ class RegistryLoginsTest {
     void aDeleteRefusesTheNextLoginWhileTheHashIsRemembered() {
         TokenView token = TestStack.createToken(owner, "gone", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        TestStack.tokenService().delete(owner.account(), token.id(), null);
+        TestStack.tokenService().delete(owner.membership(), token.id(), null);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
     }
 
@@ -195,14 +195,14 @@ class RegistryLoginsTest {
     @Test
     void aCorrectSecretOnADisabledTokenIsNotCountedAsAFailure() {
         TokenView token = TestStack.createToken(owner, "resting", Permission.PULL, 30);
-        TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.DISABLED);
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
         String source = "198.51.100.5";
         calls.reset();
         for (int i = 0; i < 2 * RegistryFixtures.FAILURE_LIMIT; i++) {
             assertTrue(logins.authenticate(basic(token.username(), token.secret()), source).isEmpty());
         }
         assertEquals(0, calls.count("UpdateItem"), calls::toString);
-        TestStack.tokenService().setStatus(owner.account(), token.id(), null, TokenStatus.ENABLED);
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.ENABLED);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), source).isPresent());
     }
 
@@ -233,18 +233,18 @@ class RegistryLoginsTest {
         assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
         assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
         assertEquals(1, calls.count("UpdateItem"), calls::toString);
-        Instant recorded = TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt();
+        Instant recorded = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt();
         assertNotNull(recorded);
         assertEquals(now.getEpochSecond(), recorded.getEpochSecond());
 
         // Another execution environment within the minute: its conditional write leaves the time alone.
         RegistryLogins elsewhere = RegistryFixtures.logins(new AwsCallCounter(), Clock.fixed(now.plusSeconds(30), ZoneOffset.UTC));
         assertTrue(elsewhere.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        assertEquals(recorded, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt());
+        assertEquals(recorded, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
 
         RegistryLogins later = RegistryFixtures.logins(new AwsCallCounter(), Clock.fixed(now.plusSeconds(61), ZoneOffset.UTC));
         assertTrue(later.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        assertEquals(now.getEpochSecond() + 61, TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt().getEpochSecond());
+        assertEquals(now.getEpochSecond() + 61, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt().getEpochSecond());
     }
 
     @Test
@@ -262,13 +262,13 @@ class RegistryLoginsTest {
                 new TokenStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
                 TestStack.macs(), Clock.systemUTC(), RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         assertTrue(withFailingWrites.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        assertNull(TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt());
+        assertNull(TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
     }
 
     @Test
     void deniedLoginsNeverWriteLastUsed() {
         TokenView token = TestStack.createToken(owner, "unused", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), SOURCE_IP).isEmpty());
-        assertNull(TestStack.store().findToken(owner.id(), token.id()).orElseThrow().lastUsedAt());
+        assertNull(TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
     }
 }

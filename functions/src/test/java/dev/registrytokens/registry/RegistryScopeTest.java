@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RegistryScopeTest {
     private static List<RegistryScope.Access> grant(Permission permission, String... scopes) {
-        return RegistryScope.grant(List.of(scopes), "acme", permission.registryActions());
+        return RegistryScope.grant(List.of(scopes), "acme", permission, null);
     }
 
     @Test
@@ -64,5 +64,18 @@ class RegistryScopeTest {
     @Test
     void noScopeGrantsNoAccess() {
         assertTrue(grant(Permission.PULL_PUSH).isEmpty());
+    }
+
+    @org.junit.jupiter.api.Test
+    void withRepositoryRulesGrantsTheRequestedActionsThatThePermissionAndTheMatchingRulesAllow() {
+        var rules = List.of(new dev.registrytokens.core.RepositoryRule("app", Permission.PULL_PUSH),
+                new dev.registrytokens.core.RepositoryRule("team/**", Permission.PULL));
+        var granted = RegistryScope.grant(List.of("repository:acme/app:pull,push", "repository:acme/team/a/b:pull,push",
+                "repository:acme/other:pull,push", "repository:acme/team:pull"), "acme", Permission.PULL_PUSH, rules);
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull", "push")),
+                new RegistryScope.Access("repository", "acme/team/a/b", List.of("pull"))), granted);
+        var pullOnly = RegistryScope.grant(List.of("repository:acme/app:pull,push"), "acme", Permission.PULL, rules);
+        assertEquals(List.of(new RegistryScope.Access("repository", "acme/app", List.of("pull"))), pullOnly,
+                "a rule never grants more than the token's own permission");
     }
 }

@@ -48,6 +48,40 @@ public final class ApiCall {
         return this;
     }
 
+    /**
+     * A caller whose JWT has only a subject and the namespaces claim ({@code "acme:owner widgets:viewer"}, or null for
+     * none), no {@code namespace} claim.
+     */
+    public ApiCall asMember(String subject, String namespacesClaim) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.remove("namespace");
+        claims.put("sub", subject);
+        if (namespacesClaim == null) {
+            claims.remove("registry_namespaces");
+        } else {
+            claims.put("registry_namespaces", namespacesClaim);
+        }
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return this;
+    }
+
+    /** One more claim of the verified JWT. */
+    public ApiCall claim(String name, String value) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put(name, value);
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return this;
+    }
+
+    /** The same request on the namespace's route: {@code /namespaces/{namespace}/tokens…} instead of {@code /tokens…}. */
+    public ApiCall namespace(String namespace) {
+        routeKey(event.getRouteKey().replaceFirst(" /tokens", " /namespaces/{namespace}/tokens"));
+        event.setRawPath("/namespaces/" + namespace + event.getRawPath());
+        event.getRequestContext().getHttp().setPath(event.getRawPath());
+        pathParameter("namespace", namespace);
+        return this;
+    }
+
     /** No authorizer result at all, as if the route were reached without a verified JWT. */
     public ApiCall anonymous() {
         event.getRequestContext().setAuthorizer(null);
@@ -55,9 +89,15 @@ public final class ApiCall {
     }
 
     public ApiCall id(String tokenId) {
-        event.setPathParameters(Map.of("id", tokenId));
-        event.setRawPath(event.getRawPath().replaceFirst("^/tokens/[^/]+", "/tokens/" + tokenId));
+        pathParameter("id", tokenId);
+        event.setRawPath(event.getRawPath().replaceFirst("/tokens/[^/]+", "/tokens/" + tokenId));
         return this;
+    }
+
+    private void pathParameter(String name, String value) {
+        Map<String, String> parameters = event.getPathParameters() == null ? new HashMap<>() : new HashMap<>(event.getPathParameters());
+        parameters.put(name, value);
+        event.setPathParameters(parameters);
     }
 
     public ApiCall body(String json) {

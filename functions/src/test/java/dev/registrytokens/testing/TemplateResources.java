@@ -2,6 +2,7 @@ package dev.registrytokens.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.certificateissuer.CertificateIssuerHandler;
+import dev.registrytokens.migration.TokenMigrationHandler;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
  * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
  * what is deployed. Answers each resource's physical id by logical id, as {@code !Ref} would. Then plays
- * CloudFormation's part for the registry certificate: runs its custom resource's Create in-process.
+ * CloudFormation's part for the custom resources (the registry certificate, the token layout migration): runs each
+ * one's Create in-process.
  */
 public final class TemplateResources {
     private TemplateResources() {
@@ -44,8 +46,13 @@ public final class TemplateResources {
             }
         }
         for (JsonNode resource : template.get("Resources")) {
-            if (resource.path("Type").asText().equals("Custom::RegistryCertificate")) {
-                CertificateIssuerHandler.issue(kms, dynamoDb, resolveRefs(resource.path("Properties"), physicalIds));
+            switch (resource.path("Type").asText()) {
+                case "Custom::RegistryCertificate" ->
+                        CertificateIssuerHandler.issue(kms, dynamoDb, resolveRefs(resource.path("Properties"), physicalIds));
+                case "Custom::TokenMigration" ->
+                        TokenMigrationHandler.migrate(dynamoDb, resolveRefs(resource.path("Properties"), physicalIds));
+                default -> {
+                }
             }
         }
         return physicalIds;

@@ -79,7 +79,7 @@ public final class TestStack {
 
     /** Creates a token through the service (not a handler) to set up a test; remembers its secret. */
     public static TokenView createToken(TestAccount owner, String name, Permission permission, Integer days) {
-        TokenView token = tokenService().create(owner.account(), new CreateTokenRequest(name, permission, days, null));
+        TokenView token = tokenService().create(owner.membership(), new CreateTokenRequest(name, permission, null, days, null));
         IssuedSecrets.remember(token.secret());
         return token;
     }
@@ -91,16 +91,16 @@ public final class TestStack {
     public static void expireTokenInTable(String username) {
         var login = store().findLogin(username).orElseThrow();
         long past = Instant.now().minusSeconds(60).getEpochSecond();
-        for (var key : List.of(tokenItemKey(login.accountId(), login.tokenId()), loginItemKey(username))) {
+        for (var key : List.of(tokenItemKey(login.namespace(), login.tokenId()), loginItemKey(username))) {
             dynamoDb().updateItem(update -> update.tableName(AwsEmulator.stack().tableName()).key(key)
                     .updateExpression("SET expiresAt = :past")
                     .expressionAttributeValues(Map.of(":past", AttributeValue.fromN(Long.toString(past)))));
         }
     }
 
-    /** The table key of a token's record under its account. */
-    public static Map<String, AttributeValue> tokenItemKey(String accountId, String tokenId) {
-        return Map.of("pk", AttributeValue.fromS(TokenRecord.partitionKey(accountId)),
+    /** The table key of a token's record under its namespace. */
+    public static Map<String, AttributeValue> tokenItemKey(String namespace, String tokenId) {
+        return Map.of("pk", AttributeValue.fromS(TokenRecord.partitionKey(namespace)),
                 "sk", AttributeValue.fromS(TokenRecord.sortKey(tokenId)));
     }
 
@@ -110,12 +110,12 @@ public final class TestStack {
         return Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key));
     }
 
-    /** How many items the table holds under this account's partition and under the given username. */
+    /** How many items the table holds under this caller's namespace partition and under the given username. */
     public static int itemsFor(TestAccount owner, String username) {
         String table = AwsEmulator.stack().tableName();
         int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk",
-                        AttributeValue.fromS(TokenRecord.partitionKey(owner.id())))))
+                        AttributeValue.fromS(TokenRecord.partitionKey(owner.namespace())))))
                 .count();
         int logins = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk",

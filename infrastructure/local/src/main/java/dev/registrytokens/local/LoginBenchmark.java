@@ -45,8 +45,8 @@ public final class LoginBenchmark {
         SecretMacs macs = new SecretMacs(stack.kms(calls), stack.macKeyId());
         String namespace = "bench" + UUID.randomUUID().toString().substring(0, 8);
         TokenView token = new TokenService(store, macs, Clock.systemUTC())
-                .create(new dev.registrytokens.core.Account("bench-owner", namespace),
-                        new CreateTokenRequest("ci", Permission.PULL_PUSH, 1, null));
+                .create(new dev.registrytokens.core.Membership("bench-owner", namespace, dev.registrytokens.core.Role.OWNER),
+                        new CreateTokenRequest("ci", Permission.PULL_PUSH, null, 1, null));
         RegistryLogins logins = new RegistryLogins(store, macs, Clock.systemUTC(), 10, Duration.ofMinutes(5));
         RegistryTokenIssuer issuer = new RegistryTokenIssuer(new RegistrySigningKey(stack.kms(calls), stack.signingKeyId()),
                 "registry-tokens", Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC());
@@ -62,7 +62,7 @@ public final class LoginBenchmark {
             var allowed = logins.authenticate(authorization, LOOPBACK).orElseThrow();
             long authorized = System.nanoTime();
             issuer.issue(allowed.username(), "registry.local", RegistryScope.grant(scope, allowed.namespace(),
-                    allowed.permission().registryActions()));
+                    allowed.permission(), allowed.repositories()));
             if (i >= 0) {
                 authorizeNanos[i] = authorized - start;
                 issueNanos[i] = System.nanoTime() - authorized;

@@ -71,7 +71,7 @@ class ExpiredTokenTest {
         TokenView token = TestStack.createToken(owner, name, Permission.PULL, 30);
         TestStack.expireTokenInTable(token.username());
         if (!progress.tokenRecordLeft) {
-            assertTrue(ttl.expireNow(TestStack.tokenItemKey(owner.id(), token.id())));
+            assertTrue(ttl.expireNow(TestStack.tokenItemKey(owner.namespace(), token.id())));
         }
         if (!progress.loginRecordLeft) {
             assertTrue(ttl.expireNow(TestStack.loginItemKey(token.username())));
@@ -92,26 +92,26 @@ class ExpiredTokenTest {
 
     /** Each listed token's id, marked when it is expired. */
     private List<String> listed() {
-        return tokens.list(owner.account(), TokenService.MAX_PAGE_SIZE, null).items().stream()
+        return tokens.list(owner.membership(), TokenService.MAX_PAGE_SIZE, null).items().stream()
                 .map(token -> token.id() + (token.expired() ? " expired" : "")).toList();
     }
 
     /** The outcomes of an edit, a reset, an enable and a disable of the token. */
     private List<String> changes(String tokenId) {
-        var account = owner.account();
+        var account = owner.membership();
         return List.of(
-                outcome(() -> tokens.edit(account, tokenId, null, new EditTokenRequest(null, true, 30, false, null))),
+                outcome(() -> tokens.edit(account, tokenId, null, new EditTokenRequest(null, false, null, true, 30, false, null))),
                 outcome(() -> tokens.reset(account, tokenId, null)),
                 outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.ENABLED)),
                 outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.DISABLED)));
     }
 
     private String delete(String tokenId) {
-        return outcome(() -> tokens.delete(owner.account(), tokenId, null));
+        return outcome(() -> tokens.delete(owner.membership(), tokenId, null));
     }
 
     private String get(String tokenId) {
-        return outcome(() -> tokens.get(owner.account(), tokenId));
+        return outcome(() -> tokens.get(owner.membership(), tokenId));
     }
 
     @ParameterizedTest
@@ -119,7 +119,7 @@ class ExpiredTokenTest {
     void getAndListShowItAsExpiredUntilItsTokenRecordIsDeleted(TtlProgress progress) {
         TokenView token = expiredToken("shown", progress);
         if (progress.tokenRecordLeft) {
-            assertTrue(tokens.get(owner.account(), token.id()).expired());
+            assertTrue(tokens.get(owner.membership(), token.id()).expired());
             assertEquals(List.of(token.id() + " expired"), listed());
         } else {
             assertEquals("404 not_found", get(token.id()));
@@ -133,7 +133,7 @@ class ExpiredTokenTest {
         TokenView token = expiredToken("frozen", progress);
         String refusal = progress.tokenRecordLeft ? "409 token_expired" : "404 not_found";
         assertEquals(List.of(refusal, refusal, refusal, refusal), changes(token.id()));
-        TestStack.store().findToken(owner.id(), token.id()).ifPresent(record -> assertEquals(1, record.version()));
+        TestStack.store().findToken(owner.namespace(), token.id()).ifPresent(record -> assertEquals(1, record.version()));
         TestStack.store().findLogin(token.username()).ifPresent(record -> assertEquals(1, record.version()));
     }
 

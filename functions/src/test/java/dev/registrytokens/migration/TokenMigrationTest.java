@@ -1,0 +1,178 @@
+package dev.registrytokens.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registrytokens.core.LegacyLayoutMigration;
+import dev.registrytokens.core.Membership;
+import dev.registrytokens.core.Role;
+import dev.registrytokens.core.Secrets;
+import dev.registrytokens.core.TokenIds;
+import dev.registrytokens.core.TokenRecord;
+import dev.registrytokens.core.TokenService;
+import dev.registrytokens.registry.BasicCredentials;
+import dev.registrytokens.registry.RegistryLogins;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.IssuedSecrets;
+import dev.registrytokens.testing.TestStack;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Tokens written in the first layout (under {@code ACCOUNT#<creator>}, as the code before namespaces wrote them, item for
+ * item) log in before and after the migration, and after it are listed, managed and deleted in their namespace; a run
+ * stopped halfway and run again leaves exactly one copy of each.
+ */
+class TokenMigrationTest {
+    private static final String TABLE = AwsEmulator.stack().tableName();
+    private final String namespace = "legacy" + UUID.randomUUID().toString().substring(0, 8);
+    private final String creator = "creator-" + UUID.randomUUID();
+    private final TokenService tokens = TestStack.tokenService();
+    private final RegistryLogins logins = new RegistryLogins(TestStack.store(), TestStack.macs(), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+
+    /** A token and its secret, in the first layout. */
+    private record LegacyToken(String id, String username, String secret) {
+    }
+
+    private LegacyToken writeLegacyToken(String name) {
+        Instant now = Instant.now();
+        String id = TokenIds.newId(now, new SecureRandom());
+        String username = namespace + "+" + name;
+        String secret = Secrets.generate();
+        IssuedSecrets.remember(secret);
+        Map<String, AttributeValue> token = new HashMap<>(Map.of(
+                "pk", s("ACCOUNT#" + creator), "sk", s("TOKEN#" + id), "id", s(id), "accountId", s(creator),
+                "namespace", s(namespace), "name", s(name), "username", s(username), "permission", s("PULL_PUSH"),
+                "status", s("ENABLED"), "createdAt", s(now.toString())));
+        token.put("updatedAt", s(now.toString()));
+        token.put("version", AttributeValue.fromN("1"));
+        Map<String, AttributeValue> login = new HashMap<>(Map.of(
+                "pk", s("USERNAME#" + username), "sk", s("USERNAME#" + username), "tokenId", s(id), "accountId", s(creator),
+                "namespace", s(namespace), "permission", s("PULL_PUSH"), "status", s("ENABLED"),
+                "mac", AttributeValue.fromB(TestStack.macs().macOf(secret)), "version", AttributeValue.fromN("1")));
+        TestStack.dynamoDb().putItem(put -> put.tableName(TABLE).item(token));
+        TestStack.dynamoDb().putItem(put -> put.tableName(TABLE).item(login));
+        return new LegacyToken(id, username, secret);
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private boolean logsIn(LegacyToken token) {
+        return logins.decide(java.util.Optional.of(new BasicCredentials(token.username(), token.secret())), "198.51.100.41", "migration-test")
+                .isPresent();
+    }
+
+    private Map<String, AttributeValue> item(String pk, String sk) {
+        return TestStack.dynamoDb().getItem(get -> get.tableName(TABLE).consistentRead(true)
+                .key(Map.of("pk", s(pk), "sk", s(sk)))).item();
+    }
+
+    private boolean inOldLayout(LegacyToken token) {
+        return !item("ACCOUNT#" + creator, "TOKEN#" + token.id()).isEmpty();
+    }
+
+    private boolean inNewLayout(LegacyToken token) {
+        return !item(TokenRecord.partitionKey(namespace), "TOKEN#" + token.id()).isEmpty();
+    }
+
+    private Membership owner() {
+        return new Membership("an-owner", namespace, Role.OWNER);
+    }
+
+    @Test
+    void oldLayoutTokensLogInBeforeAndAfterTheMigrationAndThenAreListedManagedAndDeletedInTheirNamespace() {
+        LegacyToken first = writeLegacyToken("ci-pull");
+        LegacyToken second = writeLegacyToken("ci-push");
+        assertTrue(logsIn(first), "before the migration");
+        assertEquals(List.of(), tokens.list(owner(), 100, null).items(), "not yet under the namespace");
+
+        TokenMigrationHandler.migrate(TestStack.dynamoDb(), Map.of("TableName", TABLE));
+
+        assertTrue(logsIn(first), "after the migration");
+        assertTrue(logsIn(second));
+        var listed = tokens.list(owner(), 100, null).items();
+        assertEquals(List.of(second.id(), first.id()), listed.stream().map(view -> view.id()).toList(), "newest first");
+        assertEquals(creator, listed.getFirst().createdBy(), "the creator is the first layout's account");
+        assertFalse(inOldLayout(first));
+        assertNull(item("USERNAME#" + first.username(), "USERNAME#" + first.username()).get("accountId"),
+                "the login item no longer names the old place");
+        assertNotNull(TestStack.store().findToken(namespace, first.id()).orElseThrow().lastUsedAt(),
+                "a login after the move records its use at the new place");
+
+        var member = new Membership(creator, namespace, Role.MEMBER);
+        assertEquals(2L, tokens.edit(member, first.id(), 1L, new dev.registrytokens.core.EditTokenRequest(null, false, null, false, null, true, "moved"))
+                .version(), "its creator, as a member, still manages it");
+        tokens.delete(owner(), first.id(), null);
+        assertFalse(logsIn(first), "deleted");
+        assertTrue(item("USERNAME#" + first.username(), "USERNAME#" + first.username()).isEmpty(), "its username is free again");
+    }
+
+    @Test
+    void aMigrationInterruptedHalfwayAndRunAgainLeavesExactlyOneCopyOfEachToken() {
+        List<LegacyToken> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            written.add(writeLegacyToken("token-" + i));
+        }
+        DynamoDbClient failsOnThirdMove = AwsEmulator.stack().dynamoDb(new FailsFromCall("TransactWriteItems", 3));
+        assertThrows(RuntimeException.class, () -> new LegacyLayoutMigration(failsOnThirdMove, TABLE).migrateAll());
+
+        int moved = 0;
+        for (LegacyToken token : written) {
+            assertTrue(inOldLayout(token) != inNewLayout(token), "one copy of " + token.username() + " after the interruption");
+            moved += inNewLayout(token) ? 1 : 0;
+            assertTrue(logsIn(token), "logs in, moved or not");
+        }
+        assertEquals(2, moved, "the two moves before the failure landed");
+
+        var again = new LegacyLayoutMigration(TestStack.dynamoDb(), TABLE).migrateAll();
+        assertTrue(again.moved() >= 3, "the rest moved: " + again);
+        for (LegacyToken token : written) {
+            assertFalse(inOldLayout(token));
+            assertTrue(inNewLayout(token));
+            assertTrue(logsIn(token));
+        }
+        assertEquals(5, tokens.list(owner(), 100, null).items().size(), "exactly one copy each");
+        assertEquals(new LegacyLayoutMigration.Result(0, 0), new LegacyLayoutMigration(TestStack.dynamoDb(), TABLE).migrateAll(),
+                "a third run finds nothing to do");
+    }
+
+    /** Fails every call of one operation from its n-th on, as a function that times out or loses its network would. */
+    private static final class FailsFromCall implements ExecutionInterceptor {
+        private final String operation;
+        private final int failFrom;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        FailsFromCall(String operation, int failFrom) {
+            this.operation = operation;
+            this.failFrom = failFrom;
+        }
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (operation.equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)) && calls.incrementAndGet() >= failFrom) {
+                throw new IllegalStateException("the migration stopped here");
+            }
+        }
+    }
+}
