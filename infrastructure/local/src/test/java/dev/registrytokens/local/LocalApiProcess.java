@@ -9,9 +9,11 @@ import dev.registrytokens.testing.ProjectFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,9 +116,22 @@ final class LocalApiProcess implements AutoCloseable {
 
     /** A bearer JWT from the process's dev issuer, as ./dev token prints it. */
     String bearerFor(String owner, String namespace) {
+        return issue("sub=" + owner + "&namespace=" + namespace);
+    }
+
+    /** A bearer JWT whose registry_namespaces claim is {@code memberships} (NAMESPACE:ROLE pairs), and no namespace claim. */
+    String bearerWithMemberships(String subject, String memberships) {
+        return issue("sub=" + subject + "&namespaces=" + URLEncoder.encode(memberships, StandardCharsets.UTF_8));
+    }
+
+    private String issue(String query) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + issuerPort + "/token?sub=" + owner
-                    + "&namespace=" + namespace)).build(), HttpResponse.BodyHandlers.ofString()).body().trim();
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + issuerPort + "/token?" + query))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("the dev issuer answered " + answer.statusCode() + ": " + answer.body());
+            }
+            return answer.body().trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
