@@ -2,6 +2,7 @@ package dev.registrytokens.local;
 
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
@@ -55,6 +56,74 @@ public final class LoginBenchmark {
         String malformed = "Basic " + Base64.getEncoder().encodeToString((token.username() + ":rgt_wrong").getBytes(StandardCharsets.UTF_8));
         List<String> scope = List.of("repository:" + namespace + "/app:pull,push");
 
+        Measured unscoped = measure(logins, issuer, authorization, scope, calls, iterations);
+        long[] authorizeNanos = unscoped.authorizeNanos();
+        long[] issueNanos = unscoped.issueNanos();
+        String firstLogin = unscoped.firstLogin();
+        Map<String, Double> perLogin = unscoped.perLogin();
+        int totalCalls = unscoped.totalCalls();
+        calls.reset();
+        long rejectStart = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+            if (logins.authenticate(malformed, LOOPBACK).isPresent()) {
+                throw new IllegalStateException("a malformed secret was accepted");
+            }
+        }
+        long rejectNanos = System.nanoTime() - rejectStart;
+
+        long[] total = new long[iterations];
+        Arrays.setAll(total, i -> authorizeNanos[i] + issueNanos[i]);
+        Arrays.sort(total);
+        Arrays.sort(authorizeNanos);
+        Arrays.sort(issueNanos);
+        System.out.printf("registry login (authorize + issue JWT), %d iterations against %s%n", iterations, stack.endpoint());
+        System.out.printf("  p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   max %.2f ms   (authorize p50 %.2f ms, issue p50 %.3f ms)%n",
+                ms(total[iterations / 2]), ms(total[iterations * 95 / 100]), ms(total[iterations * 99 / 100]), ms(total[iterations - 1]),
+                ms(authorizeNanos[iterations / 2]), ms(issueNanos[iterations / 2]));
+        System.out.printf("  first login of an environment: %s%n", firstLogin);
+        System.out.printf("  AWS calls per steady-state login (same token, after warm-up): %s (%.2f in all)%n", perLogin,
+                totalCalls / (double) iterations);
+        System.out.printf("malformed secret refused: %.4f ms each, AWS calls: %d%n", ms(rejectNanos) / iterations, calls.total());
+
+        // The same login with a token of 100 repository rules, the most a token may have: 99 that do not match, then one.
+        List<RepositoryRule> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < RepositoryRule.MAX_RULES - 1; i++) {
+            rules.add(new RepositoryRule("svc-" + i + "/**", Permission.PULL));
+        }
+        rules.add(new RepositoryRule("app", Permission.PULL_PUSH));
+        TokenView scopedToken = new TokenService(store, macs, Clock.systemUTC())
+                .create(new dev.registrytokens.core.Membership("bench-owner", namespace, dev.registrytokens.core.Role.OWNER),
+                        new CreateTokenRequest("ci-scoped", Permission.PULL_PUSH, rules, 1, null));
+        Measured scoped = measure(logins, issuer, "Basic " + Base64.getEncoder().encodeToString(
+                (scopedToken.username() + ":" + scopedToken.secret()).getBytes(StandardCharsets.UTF_8)), scope, calls, iterations);
+        Arrays.sort(scoped.authorizeNanos());
+        Arrays.sort(scoped.issueNanos());
+        System.out.printf("with %d repository rules: authorize p50 %.2f ms, issue (rules matched) p50 %.3f ms; AWS calls per"
+                        + " steady-state login: %s (%.2f in all)%n", rules.size(), ms(scoped.authorizeNanos()[iterations / 2]),
+                ms(scoped.issueNanos()[iterations / 2]), scoped.perLogin(), scoped.totalCalls() / (double) iterations);
+
+        // Billed duration: Lambda rounds each invocation up to the millisecond; the handlers' own time measured here.
+        LoginCost.Login measured = new LoginCost.Login(perLogin, (int) Math.ceil(ms(authorizeNanos[iterations / 2])),
+                (int) Math.ceil(ms(issueNanos[iterations / 2])), MEMORY_MB);
+        System.out.printf("cost per million logins (us-east-1 list prices, arm64 at %d MB, %d + %d ms billed):%n",
+                MEMORY_MB, measured.authorizerBilledMs(), measured.tokenEndpointBilledMs());
+        Map<String, Double> dollars = LoginCost.perMillion(measured);
+        dollars.forEach((item, cost) -> System.out.printf("  %-48s $%7.3f%n", item, cost));
+        System.out.printf("  %-48s $%7.3f%n", "total", dollars.values().stream().mapToDouble(Double::doubleValue).sum());
+        System.out.println("logins per second that AWS's default quotas allow:");
+        Map<String, Double> ceilings = LoginCost.ceilings(measured);
+        ceilings.forEach((quota, ceiling) -> System.out.printf("  %-48s %s%n", quota,
+                Double.isInfinite(ceiling) ? "no limit (not on the path)" : String.format("%,.0f", ceiling)));
+        System.out.printf("  binding: %s%n", ceilings.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey());
+        System.exit(0);
+    }
+
+    /** One token's logins: the first (a fresh environment), a warm-up, then {@code iterations} measured, in order. */
+    private record Measured(long[] authorizeNanos, long[] issueNanos, String firstLogin, Map<String, Double> perLogin, int totalCalls) {
+    }
+
+    private static Measured measure(RegistryLogins logins, RegistryTokenIssuer issuer, String authorization, List<String> scope,
+            AwsCallCounter calls, int iterations) {
         long[] authorizeNanos = new long[iterations];
         long[] issueNanos = new long[iterations];
         java.util.function.IntConsumer login = i -> {
@@ -86,44 +155,9 @@ public final class LoginBenchmark {
                 perLogin.put(operation, calls.count(operation) / (double) iterations);
             }
         }
-        int totalCalls = calls.total();
+        Measured measured = new Measured(authorizeNanos, issueNanos, firstLogin, perLogin, calls.total());
         calls.reset();
-        long rejectStart = System.nanoTime();
-        for (int i = 0; i < iterations; i++) {
-            if (logins.authenticate(malformed, LOOPBACK).isPresent()) {
-                throw new IllegalStateException("a malformed secret was accepted");
-            }
-        }
-        long rejectNanos = System.nanoTime() - rejectStart;
-
-        long[] total = new long[iterations];
-        Arrays.setAll(total, i -> authorizeNanos[i] + issueNanos[i]);
-        Arrays.sort(total);
-        Arrays.sort(authorizeNanos);
-        Arrays.sort(issueNanos);
-        System.out.printf("registry login (authorize + issue JWT), %d iterations against %s%n", iterations, stack.endpoint());
-        System.out.printf("  p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   max %.2f ms   (authorize p50 %.2f ms, issue p50 %.3f ms)%n",
-                ms(total[iterations / 2]), ms(total[iterations * 95 / 100]), ms(total[iterations * 99 / 100]), ms(total[iterations - 1]),
-                ms(authorizeNanos[iterations / 2]), ms(issueNanos[iterations / 2]));
-        System.out.printf("  first login of an environment: %s%n", firstLogin);
-        System.out.printf("  AWS calls per steady-state login (same token, after warm-up): %s (%.2f in all)%n", perLogin,
-                totalCalls / (double) iterations);
-        System.out.printf("malformed secret refused: %.4f ms each, AWS calls: %d%n", ms(rejectNanos) / iterations, calls.total());
-
-        // Billed duration: Lambda rounds each invocation up to the millisecond; the handlers' own time measured here.
-        LoginCost.Login measured = new LoginCost.Login(perLogin, (int) Math.ceil(ms(authorizeNanos[iterations / 2])),
-                (int) Math.ceil(ms(issueNanos[iterations / 2])), MEMORY_MB);
-        System.out.printf("cost per million logins (us-east-1 list prices, arm64 at %d MB, %d + %d ms billed):%n",
-                MEMORY_MB, measured.authorizerBilledMs(), measured.tokenEndpointBilledMs());
-        Map<String, Double> dollars = LoginCost.perMillion(measured);
-        dollars.forEach((item, cost) -> System.out.printf("  %-48s $%7.3f%n", item, cost));
-        System.out.printf("  %-48s $%7.3f%n", "total", dollars.values().stream().mapToDouble(Double::doubleValue).sum());
-        System.out.println("logins per second that AWS's default quotas allow:");
-        Map<String, Double> ceilings = LoginCost.ceilings(measured);
-        ceilings.forEach((quota, ceiling) -> System.out.printf("  %-48s %s%n", quota,
-                Double.isInfinite(ceiling) ? "no limit (not on the path)" : String.format("%,.0f", ceiling)));
-        System.out.printf("  binding: %s%n", ceilings.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey());
-        System.exit(0);
+        return measured;
     }
 
     private static double ms(long nanos) {
