@@ -29,14 +29,22 @@ export function createApi(baseUrl, bearer) {
     return answer;
   }
 
-  const tokenPath = (id, action = '') => `/tokens/${encodeURIComponent(id)}${action}`;
   return {
-    list: (cursor) => request('GET', `/tokens?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
-    create: (fields) => request('POST', '/tokens', { body: fields }),
-    update: (token, fields) => request('PATCH', tokenPath(token.id), { body: fields, version: token.version }),
-    reset: (token) => request('POST', tokenPath(token.id, '/reset'), { version: token.version }),
-    disable: (token) => request('POST', tokenPath(token.id, '/disable'), { version: token.version }),
-    enable: (token) => request('POST', tokenPath(token.id, '/enable'), { version: token.version }),
-    remove: (token) => request('DELETE', tokenPath(token.id), { version: token.version }),
+    /** The caller's namespaces and their role in each: {items: [{namespace, role}]}. */
+    namespaces: () => request('GET', '/namespaces'),
+    /** The token calls of one namespace, under /namespaces/{namespace}/tokens. */
+    tokensOf(namespace) {
+      const tokens = `/namespaces/${encodeURIComponent(namespace)}/tokens`;
+      const tokenPath = (id, action = '') => `${tokens}/${encodeURIComponent(id)}${action}`;
+      return {
+        list: (cursor) => request('GET', `${tokens}?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+        create: (fields) => request('POST', tokens, { body: fields }),
+        update: (token, fields) => request('PATCH', tokenPath(token.id), { body: fields, version: token.version }),
+        reset: (token) => request('POST', tokenPath(token.id, '/reset'), { version: token.version }),
+        disable: (token) => request('POST', tokenPath(token.id, '/disable'), { version: token.version }),
+        enable: (token) => request('POST', tokenPath(token.id, '/enable'), { version: token.version }),
+        remove: (token) => request('DELETE', tokenPath(token.id), { version: token.version }),
+      };
+    },
   };
 }

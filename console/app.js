@@ -1,5 +1,5 @@
 import { ApiError, createApi } from './api.js';
-import { accessToken, completeSignIn, signIn, signOut } from './auth.js';
+import { accessToken, completeSignIn, signedInSubject, signIn, signOut } from './auth.js';
 
 const $ = (id) => document.getElementById(id);
 const DAY = 24 * 60 * 60 * 1000;
@@ -9,12 +9,30 @@ const STATUSES = { ENABLED: 'Enabled', DISABLED: 'Disabled' };
 const FIELD_ERRORS = { name: 'name-error', expiresInDays: 'days-error', permission: 'permission-error', description: 'description-error' };
 const FIELD_INPUTS = { name: 'name', expiresInDays: 'days', description: 'description' };
 const CHANGED_ELSEWHERE = 'This token was changed elsewhere. Reload to see its current state.';
+const SELECTED_NAMESPACE = 'registry-tokens.namespace';
+// The API takes at most this many repository rules per token.
+const MAX_RULES = 100;
+const ROLE_HINTS = {
+  owner: (namespace) => `You are an owner of ${namespace}: you create tokens and manage every token of it.`,
+  member: (namespace) => `You are a member of ${namespace}: you create tokens and manage the ones you created.`,
+  viewer: (namespace) => `You are a viewer of ${namespace}: you see its tokens; its members and owners change them.`,
+};
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const timeOfDayFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relativeDays = new Intl.RelativeTimeFormat(undefined, { numeric: 'always' });
 
-const state = { config: null, api: null, tokens: [], nextCursor: null, menuToken: null };
+const state = {
+  config: null, api: null, subject: null, memberships: [], namespace: null, role: null, tokens: [], nextCursor: null, menuToken: null,
+};
+
+/** The token calls of the namespace shown. */
+const tokenApi = () => state.api.tokensOf(state.namespace);
+
+/** What the role lets the signed-in account do to a token; the API decides again on every call. */
+function mayChange(token) {
+  return state.role === 'owner' || (state.role === 'member' && state.subject !== null && token.createdBy === state.subject);
+}
 
 function showPageAlert(message) {
   $('page-alert-text').textContent = message;
@@ -25,11 +43,21 @@ function announce(message) {
   $('status').textContent = message;
 }
 
-/** A date in the reader's locale; the exact UTC time in its tooltip. */
-function timeElement(iso, format = dateFormat) {
+/**
+ * A date in the reader's locale, with the time of day unless `withTime` is false; the exact UTC time in its tooltip.
+ * Date and time each stay on one line, but a narrow column may put the time below the date.
+ */
+function timeElement(iso, { withTime = true } = {}) {
   const time = document.createElement('time');
+  const when = new Date(iso);
   time.dateTime = iso;
-  time.textContent = format.format(new Date(iso));
+  const part = (text) => {
+    const span = document.createElement('span');
+    span.textContent = text;
+    return span;
+  };
+  time.append(part(dayFormat.format(when)));
+  if (withTime) time.append(' ', part(timeOfDayFormat.format(when)));
   time.title = `${iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`;
   return time;
 }
@@ -42,7 +70,7 @@ function expiresCell(token) {
     note.className = token.expired ? 'badge expired' : 'hint';
     note.textContent = token.expired ? 'Expired'
       : relativeDays.format(Math.max(0, Math.ceil((Date.parse(token.expiresAt) - Date.now()) / DAY)), 'day');
-    when.append(timeElement(token.expiresAt, dayFormat), document.createElement('br'), note);
+    when.append(timeElement(token.expiresAt, { withTime: false }), document.createElement('br'), note);
     cell.append(when);
   }
   return cell;
@@ -54,6 +82,51 @@ function textCell(label, text, className) {
   cell.textContent = text;
   if (className) cell.className = className;
   return cell;
+}
+
+function repositoriesCell(token) {
+  const cell = textCell('Repositories', token.repositories ? '' : 'All');
+  if (token.repositories) {
+    const rules = document.createElement('ul');
+    rules.className = 'rules-list';
+    for (const rule of token.repositories) {
+      const item = document.createElement('li');
+      const pattern = document.createElement('code');
+      pattern.textContent = rule.pattern;
+      item.append(pattern, ` ${PERMISSIONS[rule.permission] ?? rule.permission}`);
+      rules.append(item);
+    }
+    cell.append(rules);
+  }
+  return cell;
+}
+
+function createdByCell(token) {
+  const cell = textCell('Created by', token.createdBy ?? 'Unknown', 'long');
+  if (token.createdBy !== null && token.createdBy === state.subject) {
+    const you = document.createElement('span');
+    you.className = 'hint';
+    you.textContent = ' (you)';
+    cell.append(you);
+  }
+  return cell;
+}
+
+function actionsCell(token) {
+  const actions = document.createElement('td');
+  actions.className = 'actions';
+  if (!mayChange(token)) return actions;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'dots';
+  button.setAttribute('aria-label', `Actions for ${token.name}`);
+  button.setAttribute('aria-haspopup', 'menu');
+  button.setAttribute('aria-expanded', 'false');
+  button.dataset.tokenId = token.id;
+  button.textContent = '⋯';
+  button.addEventListener('click', () => openMenu(token, button));
+  actions.append(button);
+  return actions;
 }
 
 function row(token) {
@@ -68,21 +141,11 @@ function row(token) {
   if (token.lastUsedAt) lastUsed.append(timeElement(token.lastUsedAt));
   const created = textCell('Created', '');
   created.append(timeElement(token.createdAt));
-  const actions = document.createElement('td');
-  actions.className = 'actions';
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'dots';
-  button.setAttribute('aria-label', `Actions for ${token.name}`);
-  button.setAttribute('aria-haspopup', 'menu');
-  button.setAttribute('aria-expanded', 'false');
-  button.dataset.tokenId = token.id;
-  button.textContent = '⋯';
-  button.addEventListener('click', () => openMenu(token, button));
-  actions.append(button);
   tr.append(textCell('Name', token.name, 'long name'), textCell('Username', token.username, 'long mono'),
-    textCell('Permission', PERMISSIONS[token.permission] ?? token.permission), status, expires, lastUsed, created,
-    textCell('Description', token.description ?? '', 'long'), actions);
+    textCell('Permission', PERMISSIONS[token.permission] ?? token.permission), repositoriesCell(token), status, expires,
+    lastUsed, created, createdByCell(token), textCell('Description', token.description ?? '', 'long'));
+  // A viewer's list has no actions column at all.
+  if (state.role !== 'viewer') tr.append(actionsCell(token));
   return tr;
 }
 
@@ -96,16 +159,87 @@ function render() {
   $('load-more').hidden = !state.nextCursor;
 }
 
+/** The page's controls for the role in the namespace shown: a viewer gets no + and no actions column. */
+function renderRole() {
+  const viewer = state.role === 'viewer';
+  $('create').hidden = viewer;
+  $('actions-header').hidden = viewer;
+  $('role-hint').textContent = ROLE_HINTS[state.role]?.(state.namespace) ?? '';
+  const empty = $('empty');
+  if (viewer) {
+    empty.textContent = `No access tokens in ${state.namespace} yet.`;
+  } else {
+    const plus = document.createElement('strong');
+    plus.textContent = '+';
+    empty.replaceChildren(`No access tokens in ${state.namespace} yet. Create one with `, plus, ' to log in to the registry.');
+  }
+}
+
 async function load({ more = false } = {}) {
+  const namespace = state.namespace;
   try {
-    const page = await state.api.list(more ? state.nextCursor : undefined);
+    const page = await tokenApi().list(more ? state.nextCursor : undefined);
+    // A namespace switched to meanwhile has its own list coming: this answer is no longer wanted.
+    if (namespace !== state.namespace) return;
     state.tokens = more ? state.tokens.concat(page.items) : page.items;
     state.nextCursor = page.nextCursor ?? null;
     $('page-alert').hidden = true;
     render();
   } catch (error) {
-    handleFailure(error);
+    if (namespace === state.namespace) handleFailure(error);
   }
+}
+
+/** Shows one of the caller's namespaces: its role's controls, then its tokens. */
+async function showNamespace(namespace) {
+  const membership = state.memberships.find((candidate) => candidate.namespace === namespace) ?? state.memberships[0];
+  state.namespace = membership.namespace;
+  state.role = membership.role;
+  sessionStorage.setItem(SELECTED_NAMESPACE, state.namespace);
+  $('namespace').value = state.namespace;
+  state.tokens = [];
+  state.nextCursor = null;
+  renderRole();
+  render();
+  $('token-table').hidden = true;
+  $('empty').hidden = true;
+  await load();
+}
+
+/** Reads the caller's namespaces (GET /namespaces) into the switcher, then shows the one chosen before, or the first. */
+async function loadNamespaces() {
+  let answer;
+  try {
+    answer = await state.api.namespaces();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      handleFailure(error);
+      return;
+    }
+    state.memberships = [];
+    showNoNamespace(error.message);
+    return;
+  }
+  state.memberships = answer.items;
+  if (state.memberships.length === 0) {
+    showNoNamespace('Your sign-in names no registry namespace, so there are no tokens to show.');
+    return;
+  }
+  $('namespace').replaceChildren(...state.memberships.map(({ namespace, role }) => new Option(`${namespace} (${role})`, namespace)));
+  $('namespace-switcher').hidden = false;
+  $('page-alert').hidden = true;
+  await showNamespace(state.namespace ?? sessionStorage.getItem(SELECTED_NAMESPACE));
+}
+
+/** Without a namespace there is nothing to list or create: the page says why, and offers a reload. */
+function showNoNamespace(message) {
+  state.namespace = null;
+  state.role = null;
+  state.tokens = [];
+  render();
+  for (const id of ['namespace-switcher', 'create', 'token-table', 'empty']) $(id).hidden = true;
+  $('role-hint').textContent = '';
+  showPageAlert(message);
 }
 
 /** A failure outside any form: an expired sign-in returns to the sign-in screen, anything else is shown on the page. */
@@ -179,18 +313,36 @@ function openDialog(dialog, returnTo) {
 
 for (const dialog of document.querySelectorAll('dialog')) {
   dialog.addEventListener('close', () => {
-    const target = dialog.returnTo?.isConnected ? dialog.returnTo : $('create');
+    const target = dialog.returnTo?.isConnected ? dialog.returnTo : $('create').hidden ? $('namespace') : $('create');
     if (!document.querySelector('dialog[open]')) target.focus();
   });
   for (const button of dialog.querySelectorAll('[data-close]')) button.addEventListener('click', () => dialog.close());
 }
 
 function clearErrors() {
-  for (const id of [...Object.values(FIELD_ERRORS), 'form-error']) {
-    $(id).hidden = true;
-    $(id).textContent = '';
+  for (const slot of $('token-form').querySelectorAll('.field-error, #form-error')) {
+    slot.hidden = true;
+    slot.textContent = '';
   }
   for (const input of $('token-form').querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+}
+
+/**
+ * Where an error the API names a field of goes: its message slot, and the input to mark and focus. A repository rule's
+ * field (`repositories[2].pattern`) is that row's; a rule as a whole (`repositories[2]`, or a field it does not have)
+ * goes under its row; `repositories` under the fieldset.
+ */
+function errorPlace(field) {
+  const rule = /^repositories\[(\d+)\](?:\.(.+))?$/.exec(field ?? '');
+  const row = rule && ruleRows()[Number(rule[1])];
+  if (row) {
+    const part = rule[2] === 'pattern' || rule[2] === 'permission' ? rule[2] : null;
+    return part
+      ? { slot: row.querySelector(`[data-id=${part}-error]`), input: row.querySelector(`[data-id=${part}]`) }
+      : { slot: row.querySelector('[data-id=error]'), input: row.querySelector('[data-id=pattern]') };
+  }
+  if (field === 'repositories') return { slot: $('repositories-error'), input: null };
+  return { slot: $(FIELD_ERRORS[field] ?? 'form-error'), input: $(FIELD_INPUTS[field] ?? '') };
 }
 
 /** Shows the API's message next to the field it names, or above the form when it names none. */
@@ -200,15 +352,73 @@ function showFormError(error) {
     showPageAlert(CHANGED_ELSEWHERE);
     return;
   }
-  const slot = $(FIELD_ERRORS[error.field] ?? 'form-error');
+  const { slot, input } = errorPlace(error.field);
   slot.textContent = error.message;
   slot.hidden = false;
-  const input = $(FIELD_INPUTS[error.field] ?? '');
   if (input) {
     input.setAttribute('aria-invalid', 'true');
     input.focus();
   }
 }
+
+// --- repository rules in the form ---------------------------------------------------------------------------------
+
+let nextRuleKey = 0;
+
+const ruleRows = () => [...$('rule-list').children];
+
+/** A pattern + permission row from the template, its ids made unique and its labels numbered. */
+function addRule(rule = { pattern: '', permission: 'PULL' }) {
+  const row = $('rule-template').content.firstElementChild.cloneNode(true);
+  const prefix = `rule-${nextRuleKey++}`;
+  const local = new Set([...row.querySelectorAll('[data-id]')].map((element) => element.dataset.id));
+  for (const element of row.querySelectorAll('[data-id]')) element.id = `${prefix}-${element.dataset.id}`;
+  for (const label of row.querySelectorAll('label[data-for]')) label.htmlFor = `${prefix}-${label.dataset.for}`;
+  for (const element of row.querySelectorAll('[data-describedby]')) {
+    element.setAttribute('aria-describedby', element.dataset.describedby.split(' ')
+      .map((id) => (local.has(id) ? `${prefix}-${id}` : id)).join(' '));
+  }
+  row.querySelector('[data-id=pattern]').value = rule.pattern;
+  row.querySelector('[data-id=permission]').value = rule.permission;
+  row.querySelector('.remove-rule').addEventListener('click', () => removeRule(row));
+  $('rule-list').append(row);
+  numberRules();
+  return row;
+}
+
+function removeRule(row) {
+  const index = ruleRows().indexOf(row);
+  row.remove();
+  numberRules();
+  // Focus stays in the list: on the next row's Remove, else the previous one's, else Add repository.
+  const neighbour = ruleRows()[index] ?? ruleRows()[index - 1];
+  (neighbour ? neighbour.querySelector('.remove-rule') : $('add-rule')).focus();
+}
+
+function numberRules() {
+  ruleRows().forEach((row, index) => {
+    for (const number of row.querySelectorAll('[data-number]')) number.textContent = `of repository ${index + 1}`;
+    row.querySelector('.remove-rule').setAttribute('aria-label', `Remove repository ${index + 1}`);
+  });
+  $('add-rule').disabled = ruleRows().length >= MAX_RULES;
+}
+
+/** The form's repositories as the API takes them: null for all, else the rules in the order shown. */
+function formRepositories(form) {
+  if (form.elements.repositories.value === 'all') return null;
+  return ruleRows().map((row) => ({
+    pattern: row.querySelector('[data-id=pattern]').value.trim(),
+    permission: row.querySelector('[data-id=permission]').value,
+  }));
+}
+
+function syncRules() {
+  const rules = $('token-form').elements.repositories.value === 'rules';
+  $('rules').hidden = !rules;
+  if (rules && ruleRows().length === 0) addRule();
+}
+
+$('add-rule').addEventListener('click', () => addRule().querySelector('[data-id=pattern]').focus());
 
 let formToken = null;
 
@@ -231,7 +441,12 @@ function openTokenForm(token) {
   $('days').value = expiry.days;
   form.elements.permission.value = token?.permission ?? 'PULL';
   $('description').value = token?.description ?? '';
+  $('rule-list').replaceChildren();
+  for (const rule of token?.repositories ?? []) addRule(rule);
+  form.elements.repositories.value = token?.repositories ? 'rules' : 'all';
+  for (const prefix of form.querySelectorAll('.namespace-prefix')) prefix.textContent = `${state.namespace}/`;
   syncDays();
+  syncRules();
   openDialog($('token-dialog'), token ? actionsButton(token) : $('create'));
   (token ? form.elements.permission[0] : $('name')).focus();
 }
@@ -240,7 +455,10 @@ function syncDays() {
   $('days').disabled = $('token-form').elements.expiry.value === 'never';
 }
 
-$('token-form').addEventListener('change', syncDays);
+$('token-form').addEventListener('change', (event) => {
+  if (event.target.name === 'expiry') syncDays();
+  if (event.target.name === 'repositories') syncRules();
+});
 
 function formExpiresInDays(form) {
   return form.elements.expiry.value === 'never' ? null : Number($('days').value);
@@ -257,6 +475,9 @@ function changedFields(form, token) {
   }
   const description = $('description').value.trim() || null;
   if (description !== (token.description ?? null)) fields.description = description;
+  const repositories = formRepositories(form);
+  const rulesBefore = token.repositories?.map(({ pattern, permission }) => ({ pattern, permission })) ?? null;
+  if (JSON.stringify(repositories) !== JSON.stringify(rulesBefore)) fields.repositories = repositories;
   return fields;
 }
 
@@ -268,12 +489,12 @@ $('token-form').addEventListener('submit', async (event) => {
   try {
     if (formToken) {
       const fields = changedFields(form, formToken);
-      if (Object.keys(fields).length > 0) await state.api.update(formToken, fields);
+      if (Object.keys(fields).length > 0) await tokenApi().update(formToken, fields);
       $('token-dialog').close();
       announce(`Token ${formToken.name} updated.`);
     } else {
-      const created = await state.api.create({
-        name: $('name').value.trim(), permission: form.elements.permission.value,
+      const created = await tokenApi().create({
+        name: $('name').value.trim(), permission: form.elements.permission.value, repositories: formRepositories(form),
         expiresInDays: formExpiresInDays(form), description: $('description').value.trim() || null,
       });
       $('token-dialog').close();
@@ -290,19 +511,19 @@ $('token-form').addEventListener('submit', async (event) => {
 
 const CONFIRMATIONS = {
   reset: {
-    title: (name) => `Reset token ${name}?`, button: 'Reset', run: (token) => state.api.reset(token),
+    title: (name) => `Reset token ${name}?`, button: 'Reset', run: (token) => tokenApi().reset(token),
     text: 'A new token value replaces the current one, which stops working at once: every client using it must log in again.',
   },
   disable: {
-    title: (name) => `Disable token ${name}?`, button: 'Disable', run: (token) => state.api.disable(token),
+    title: (name) => `Disable token ${name}?`, button: 'Disable', run: (token) => tokenApi().disable(token),
     text: 'Logins with this token are refused until you enable it again.',
   },
   enable: {
-    title: (name) => `Enable token ${name}?`, button: 'Enable', run: (token) => state.api.enable(token),
+    title: (name) => `Enable token ${name}?`, button: 'Enable', run: (token) => tokenApi().enable(token),
     text: 'Logins with this token work again.',
   },
   delete: {
-    title: (name) => `Delete token ${name}?`, button: 'Delete', run: (token) => state.api.remove(token),
+    title: (name) => `Delete token ${name}?`, button: 'Delete', run: (token) => tokenApi().remove(token),
     text: 'Logins with this token are refused from now on, and its name is free again. This cannot be undone.',
   },
 };
@@ -399,15 +620,23 @@ async function showTokens() {
   $('tokens').hidden = false;
   $('sign-out').hidden = false;
   $('usage').textContent = loginLine('USERNAME');
-  await load();
+  state.subject = signedInSubject();
+  await loadNamespaces();
 }
 
 $('create').addEventListener('click', () => openTokenForm(null));
 $('load-more').addEventListener('click', () => load({ more: true }));
-$('page-alert-reload').addEventListener('click', () => load());
+// A reload reads the namespaces again too: a role may have changed since.
+$('page-alert-reload').addEventListener('click', () => loadNamespaces());
+$('namespace').addEventListener('change', async (event) => {
+  await showNamespace(event.target.value);
+  announce(`Showing the access tokens of ${state.namespace}.`);
+});
 $('sign-in').addEventListener('click', () => signIn(state.config).catch((error) => showSignedOut(error.message)));
 $('sign-out').addEventListener('click', () => {
   signOut();
+  sessionStorage.removeItem(SELECTED_NAMESPACE);
+  Object.assign(state, { subject: null, memberships: [], namespace: null, role: null });
   state.tokens = [];
   render();
   showSignedOut();

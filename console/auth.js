@@ -28,6 +28,21 @@ export function accessToken() {
   return stored && stored.expiresAt > Date.now() ? stored.value : null;
 }
 
+/**
+ * The signed-in account: the access token's `sub` claim, which the API records as a token's createdBy. Read, not
+ * verified: it only decides which controls the page offers; the API checks every call itself.
+ */
+export function signedInSubject() {
+  const token = accessToken();
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(payload), (character) => character.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)).sub ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function signOut() {
   sessionStorage.removeItem(ACCESS_TOKEN);
 }

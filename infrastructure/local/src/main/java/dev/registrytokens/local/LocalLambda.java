@@ -230,8 +230,13 @@ final class LocalLambda implements AutoCloseable {
             }
         }
 
+        /**
+         * Copies the process's output to the logs, on a platform thread: a read of a pipe blocks in native code and holds
+         * its carrier, so one virtual thread per environment would take every carrier once enough environments run, and
+         * the gateway's own virtual threads would never run again.
+         */
         private void pumpLogs(Process source, String prefix) {
-            Thread.ofVirtual().start(() -> {
+            Thread.ofPlatform().daemon().name("logs " + prefix.strip()).start(() -> {
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                         runtime.logs().println(prefix + line);

@@ -67,10 +67,15 @@ final class ConsoleBrowser implements AutoCloseable {
         new WebDriverWait(driver, PATIENCE).until(ExpectedConditions.invisibilityOfElementLocated(locator));
     }
 
-    /** A visible button by its accessible name, in the open dialog when one is open. */
+    /**
+     * A visible button by its accessible name, in the open dialog when one is open, scrolled to the middle of its
+     * scrolling box: a dialog taller than the window scrolls, and a button at its very edge is not clickable.
+     */
     WebElement button(String name) {
         String scope = driver.findElements(By.cssSelector("dialog[open]")).isEmpty() ? "" : "//dialog[@open]";
-        return await(By.xpath(scope + "//button[normalize-space()='" + name + "' or @aria-label='" + name + "']"));
+        WebElement button = await(By.xpath(scope + "//button[normalize-space()='" + name + "' or @aria-label='" + name + "']"));
+        script("arguments[0].scrollIntoView({block: 'center'})", button);
+        return button;
     }
 
     /** The input a label names. */
@@ -78,9 +83,11 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.findElement(By.id(await(By.xpath("//label[normalize-space(text())='" + label + "']")).getAttribute("for")));
     }
 
-    /** A radio button's label, by its own words (its hint left out). */
+    /** A radio button's label, by its own words (its hint left out), scrolled to the middle as a button is. */
     WebElement choice(String label) {
-        return await(By.xpath("//dialog[@open]//label[contains(@class,'choice')][normalize-space(text())='" + label + "']"));
+        WebElement choice = await(By.xpath("//dialog[@open]//label[contains(@class,'choice')][normalize-space(text())='" + label + "']"));
+        script("arguments[0].scrollIntoView({block: 'center'})", choice);
+        return choice;
     }
 
     WebElement row(String tokenName) {

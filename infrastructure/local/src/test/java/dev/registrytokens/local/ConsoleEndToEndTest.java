@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.testing.AwsEmulator;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console in a real headless Chromium, on the local API as ./dev up runs it: signed in through the dev
@@ -39,6 +42,14 @@ class ConsoleEndToEndTest {
     private static ConsoleBrowser browser;
     private static Skopeo skopeo;
     private static String pullSecret;
+    // A team namespace shared by an owner, a member and a viewer; the member only views a second one.
+    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    private static final String TEAM = "team" + SUFFIX;
+    private static final String SIDE = "side" + SUFFIX;
+    private static final String OWNER = "owner" + SUFFIX;
+    private static final String MEMBER = "member" + SUFFIX;
+    private static final String VIEWER = "viewer" + SUFFIX;
+    private static final String MEMBER_MEMBERSHIPS = TEAM + ":member " + SIDE + ":viewer";
     @TempDir
     static Path work;
 
@@ -86,6 +97,61 @@ class ConsoleEndToEndTest {
         return browser.driver.getPageSource() + browser.script("""
                 return [...document.querySelectorAll('input, textarea')].map((e) => e.value).join(' ')
                   + JSON.stringify({...sessionStorage}) + JSON.stringify({...localStorage}) + location.href;""");
+    }
+
+    /** Signs out (when signed in) and signs in again through the dev issuer's form, with these memberships only. */
+    private void signInWithMemberships(String account, String memberships) {
+        if (browser.driver.findElement(By.id("sign-out")).isDisplayed()) {
+            browser.button("Sign out").click();
+        }
+        browser.button("Sign in").click();
+        browser.field("Sign in as ACCOUNT").sendKeys(account);
+        browser.driver.findElement(By.id("namespaces")).sendKeys(memberships);
+        browser.button("Sign in").click();
+        browser.await(By.id("namespace-switcher"));
+    }
+
+    /** The switcher's options as shown, and the namespace chosen. */
+    private List<String> switcherOptions() {
+        return new Select(browser.driver.findElement(By.id("namespace"))).getOptions().stream().map(WebElement::getText).toList();
+    }
+
+    private String selectedNamespace() {
+        return new Select(browser.driver.findElement(By.id("namespace"))).getFirstSelectedOption().getDomProperty("value");
+    }
+
+    private void switchTo(String namespace) {
+        new Select(browser.driver.findElement(By.id("namespace"))).selectByValue(namespace);
+        browser.await(By.xpath("//p[@id='role-hint'][contains(., ' of " + namespace + ":')]"));
+    }
+
+    /** The names of the tokens listed, once the list shows (the empty state counts as none). */
+    private List<String> listedNames() {
+        browser.await(By.cssSelector("#token-table:not([hidden]), #empty:not([hidden])"));
+        return browser.driver.findElements(By.cssSelector("tbody td[data-label=Name]")).stream().map(WebElement::getText).toList();
+    }
+
+    /** The names of the tokens whose row offers an actions menu. */
+    private List<String> namesWithActions() {
+        return browser.driver.findElements(By.cssSelector("tbody button.dots")).stream()
+                .map(button -> button.getAccessibleName().replaceFirst("^Actions for ", "")).sorted().toList();
+    }
+
+    /** The form's repository row (from 0): its pattern input, its permission select, its own error slots. */
+    private WebElement ruleRow(int index) {
+        return browser.await(By.cssSelector("#rule-list > li:nth-child(" + (index + 1) + ")"));
+    }
+
+    private void fillRule(int index, String pattern, String permission) {
+        WebElement input = ruleRow(index).findElement(By.cssSelector("input[name=pattern]"));
+        input.clear();
+        input.sendKeys(pattern);
+        new Select(ruleRow(index).findElement(By.tagName("select"))).selectByVisibleText(permission);
+    }
+
+    private JsonNode tokenByName(String bearer, String namespace, String name) throws Exception {
+        return api.call("GET", "/namespaces/" + namespace + "/tokens", bearer, null).body().get("items").valueStream()
+                .filter(token -> token.get("name").asText().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -169,7 +235,8 @@ class ConsoleEndToEndTest {
         assertEquals("Never", browser.cell("ci-push", "Expires"));
         assertEquals("Pull & Push", browser.cell("ci-push", "Permission"));
         assertEquals("Enabled", browser.cell("ci-push", "Status"));
-        assertEquals(List.of("Name", "Username", "Permission", "Status", "Expires", "Last used", "Created", "Description", "Actions"),
+        assertEquals(List.of("Name", "Username", "Permission", "Repositories", "Status", "Expires", "Last used", "Created",
+                        "Created by", "Description", "Actions"),
                 browser.driver.findElements(By.cssSelector("thead th")).stream().map(th -> th.getDomProperty("textContent").strip()).toList());
         assertEquals(2, browser.driver.findElements(By.cssSelector("tbody tr")).size());
         String created1 = browser.row("ci-pull").findElement(By.cssSelector("td[data-label=Created] time")).getAttribute("title");
@@ -279,5 +346,151 @@ class ConsoleEndToEndTest {
                 "nothing is wider than the screen");
         browser.screenshot("list-375px");
         browser.resize(1280, 900);
+    }
+
+    @Test
+    @Order(12)
+    void aMemberCreatesATokenWithRepositoryRulesThroughTheFormAndAFieldErrorShowsAtItsRow() throws Exception {
+        browser.resize(1280, 900);
+        signInWithMemberships(MEMBER, MEMBER_MEMBERSHIPS);
+        switchTo(TEAM);
+        assertEquals(List.of(), listedNames(), "a new namespace has no tokens");
+        browser.button("Create token").click();
+        browser.field("Name").sendKeys("member-rules");
+        browser.choice("Pull & Push").click();
+        assertTrue(browser.driver.findElement(By.cssSelector("input[name=repositories][value=all]")).isSelected(),
+                "All repositories is the default");
+        assertFalse(browser.driver.findElement(By.id("rules")).isDisplayed(), "no rows for all repositories");
+        browser.choice("Only these repositories").click();
+        fillRule(0, "app", "Pull & Push");
+        browser.button("Add repository").click();
+        fillRule(1, "Not A Pattern", "Pull");
+        WebElement secondPattern = ruleRow(1).findElement(By.cssSelector("input[name=pattern]"));
+        assertEquals("Pattern of repository 2", secondPattern.getAccessibleName());
+        assertEquals("Remove repository 2", ruleRow(1).findElement(By.cssSelector(".remove-rule")).getAccessibleName());
+        browser.screenshot("create-dialog-repositories");
+        assertEquals(List.of(), browser.accessibilityViolations(), "the create dialog with repository rows");
+
+        // The API's own answer to the same rules, for the message the console must show next to row 2's pattern.
+        var refused = api.call("POST", "/namespaces/" + TEAM + "/tokens", api.bearerWithMemberships(MEMBER, MEMBER_MEMBERSHIPS),
+                "{\"name\":\"member-rules\",\"permission\":\"PULL_PUSH\",\"expiresInDays\":30,\"repositories\":["
+                        + "{\"pattern\":\"app\",\"permission\":\"PULL_PUSH\"},{\"pattern\":\"Not A Pattern\",\"permission\":\"PULL\"}]}");
+        assertEquals(400, refused.status());
+        assertEquals("repositories[1].pattern", refused.body().get("error").get("field").asText());
+        browser.button("Create").click();
+        WebElement error = browser.await(By.cssSelector("#rule-list > li:nth-child(2) [data-id=pattern-error]"));
+        assertEquals(refused.body().get("error").get("message").asText(), error.getText());
+        assertEquals("true", secondPattern.getAttribute("aria-invalid"));
+        assertTrue(secondPattern.getAttribute("aria-describedby").contains(error.getAttribute("id")), "the input names its error");
+        assertEquals(secondPattern, browser.driver.switchTo().activeElement(), "focus goes to the field named");
+        assertFalse(ruleRow(0).findElement(By.cssSelector("[data-id=pattern-error]")).isDisplayed(), "row 1 has no error");
+
+        fillRule(1, "team/**", "Pull");
+        browser.button("Create").click();
+        String[] created = readSecretDialog();
+        assertEquals(TEAM + "+member-rules", created[0]);
+        browser.button("Done").click();
+        browser.awaitGone(By.id("secret-dialog"));
+
+        assertEquals("app Pull & Push\nteam/** Pull", browser.cell("member-rules", "Repositories"));
+        assertEquals(MEMBER + " (you)", browser.cell("member-rules", "Created by"));
+        JsonNode stored = tokenByName(api.bearerWithMemberships(MEMBER, MEMBER_MEMBERSHIPS), TEAM, "member-rules");
+        assertEquals("[{\"pattern\":\"app\",\"permission\":\"PULL_PUSH\"},{\"pattern\":\"team/**\",\"permission\":\"PULL\"}]",
+                stored.get("repositories").toString());
+        assertEquals(MEMBER, stored.get("createdBy").asText());
+        browser.screenshot("list-repositories");
+        assertEquals(List.of(), browser.accessibilityViolations(), "the list with repository rules");
+    }
+
+    @Test
+    @Order(13)
+    void theSwitcherListsTheNamespacesOfGetNamespacesAndSwitchingChangesTheList() throws Exception {
+        String owner = api.bearerWithMemberships(OWNER, SIDE + ":owner");
+        assertEquals(201, api.call("POST", "/namespaces/" + SIDE + "/tokens", owner,
+                "{\"name\":\"side-token\",\"permission\":\"PULL\",\"expiresInDays\":7}").status());
+        JsonNode namespaces = api.call("GET", "/namespaces", api.bearerWithMemberships(MEMBER, MEMBER_MEMBERSHIPS), null).body();
+        List<String> expected = namespaces.get("items").valueStream()
+                .map(item -> item.get("namespace").asText() + " (" + item.get("role").asText() + ")").toList();
+        assertEquals(List.of(SIDE + " (viewer)", TEAM + " (member)"), expected, "GET /namespaces: the member's two, sorted");
+        browser.driver.navigate().refresh();
+        browser.await(By.id("namespace-switcher"));
+        assertEquals(expected, switcherOptions());
+        assertEquals(TEAM, selectedNamespace(), "a reload keeps the namespace chosen");
+        assertEquals(List.of("member-rules"), listedNames());
+
+        switchTo(SIDE);
+        browser.row("side-token");
+        assertEquals(List.of("side-token"), listedNames());
+        assertFalse(browser.driver.findElement(By.id("create")).isDisplayed(), "a viewer of " + SIDE + " gets no +");
+        assertEquals(List.of(), namesWithActions());
+        assertEquals("You are a viewer of " + SIDE + ": you see its tokens; its members and owners change them.",
+                browser.driver.findElement(By.id("role-hint")).getText());
+        assertEquals(OWNER, browser.cell("side-token", "Created by"));
+
+        switchTo(TEAM);
+        browser.row("member-rules");
+        assertEquals(List.of("member-rules"), listedNames());
+        assertTrue(browser.driver.findElement(By.id("create")).isDisplayed());
+        assertEquals(List.of(), browser.accessibilityViolations(), "the page with the switcher");
+    }
+
+    @Test
+    @Order(14)
+    void anOwnerSeesTheMembersTokenAndIsOfferedActionsOnEveryToken() throws Exception {
+        String owner = api.bearerWithMemberships(OWNER, TEAM + ":owner");
+        assertEquals(201, api.call("POST", "/namespaces/" + TEAM + "/tokens", owner,
+                "{\"name\":\"owner-token\",\"permission\":\"PULL\",\"expiresInDays\":7}").status());
+        signInWithMemberships(OWNER, TEAM + ":owner");
+        assertEquals(List.of(TEAM + " (owner)"), switcherOptions());
+        browser.row("owner-token");
+        assertEquals(List.of("member-rules", "owner-token"), listedNames().stream().sorted().toList());
+        assertEquals(MEMBER, browser.cell("member-rules", "Created by"));
+        assertEquals(OWNER + " (you)", browser.cell("owner-token", "Created by"));
+        assertEquals(List.of("member-rules", "owner-token"), namesWithActions(), "an owner acts on every token");
+        assertTrue(browser.driver.findElement(By.id("create")).isDisplayed());
+
+        // The owner narrows the member's token: the second rule goes, the first becomes Pull.
+        act("member-rules", "Edit", false);
+        assertTrue(browser.driver.findElement(By.cssSelector("input[name=repositories][value=rules]")).isSelected(), "filled in");
+        assertEquals("team/**", ruleRow(1).findElement(By.cssSelector("input[name=pattern]")).getDomProperty("value"));
+        assertEquals(List.of(), browser.accessibilityViolations(), "the edit dialog with repository rows");
+        ruleRow(1).findElement(By.cssSelector(".remove-rule")).click();
+        assertEquals(1, browser.driver.findElements(By.cssSelector("#rule-list > li")).size());
+        fillRule(0, "app", "Pull");
+        browser.button("Update").click();
+        browser.awaitGone(By.id("token-dialog"));
+        browser.await(By.xpath("//tr[td[@data-label='Name'][.='member-rules']]/td[@data-label='Repositories'][.='app Pull']"));
+        assertEquals("[{\"pattern\":\"app\",\"permission\":\"PULL\"}]",
+                tokenByName(owner, TEAM, "member-rules").get("repositories").toString());
+        assertEquals("All", browser.cell("owner-token", "Repositories"));
+        browser.screenshot("list-owner");
+    }
+
+    @Test
+    @Order(15)
+    void aMemberSeesTheOwnersTokenButIsOfferedActionsOnlyOnTheirOwn() {
+        signInWithMemberships(MEMBER, MEMBER_MEMBERSHIPS);
+        switchTo(TEAM);
+        browser.row("owner-token");
+        assertEquals(List.of("member-rules", "owner-token"), listedNames().stream().sorted().toList());
+        assertEquals(OWNER, browser.cell("owner-token", "Created by"));
+        assertEquals(List.of("member-rules"), namesWithActions(), "a member acts only on the tokens they created");
+        assertTrue(browser.driver.findElement(By.id("create")).isDisplayed(), "a member creates tokens");
+        assertEquals("You are a member of " + TEAM + ": you create tokens and manage the ones you created.",
+                browser.driver.findElement(By.id("role-hint")).getText());
+    }
+
+    @Test
+    @Order(16)
+    void aViewerSeesEveryTokenButNoPlusAndNoActions() throws Exception {
+        signInWithMemberships(VIEWER, TEAM + ":viewer");
+        browser.row("owner-token");
+        assertEquals(List.of("member-rules", "owner-token"), listedNames().stream().sorted().toList());
+        assertFalse(browser.driver.findElement(By.id("create")).isDisplayed(), "no +");
+        assertEquals(List.of(), namesWithActions(), "no actions");
+        assertEquals(0, browser.driver.findElements(By.cssSelector("tbody td.actions")).size(), "no actions column");
+        assertFalse(browser.driver.findElement(By.id("actions-header")).isDisplayed());
+        browser.screenshot("list-viewer");
+        assertEquals(List.of(), browser.accessibilityViolations(), "a viewer's list");
     }
 }
