@@ -206,14 +206,43 @@ public final class TokenStore {
         return new LoginAttempt(login, failures);
     }
 
-    /** Counts one failed login for the source in a fixed window; the counter expires with the window (TTL). */
-    public void recordLoginFailure(String source, long failureWindow, long windowEndsAtEpochSecond) {
-        write(() -> dynamoDb.updateItem(request -> request.tableName(tableName)
-                .key(key(failureKey(source, failureWindow)))
-                .updateExpression("ADD #failures :one SET #expiresAt = :windowEnd")
-                .expressionAttributeNames(Map.of("#failures", FAILURES, "#expiresAt", "expiresAt"))
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
-                        ":windowEnd", AttributeValue.fromN(Long.toString(windowEndsAtEpochSecond))))));
+    /**
+     * Counts a guess against its source before the guess costs a KMS call: one conditional increment of the source's
+     * counter for the fixed window (which expires with it, by TTL), made only while the count is under {@code limit},
+     * so guesses sent in parallel cannot pass it. False, and nothing written, when the source is at its limit.
+     */
+    public boolean countLoginGuess(String source, long failureWindow, long windowEndsAtEpochSecond, int limit) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName)
+                    .key(key(failureKey(source, failureWindow)))
+                    .updateExpression("ADD #failures :one SET #expiresAt = :windowEnd")
+                    .conditionExpression("attribute_not_exists(#failures) OR #failures < :limit")
+                    .expressionAttributeNames(Map.of("#failures", FAILURES, "#expiresAt", "expiresAt"))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                            ":limit", AttributeValue.fromN(Integer.toString(limit)),
+                            ":windowEnd", AttributeValue.fromN(Long.toString(windowEndsAtEpochSecond)))));
+            return true;
+        } catch (ConditionalCheckFailedException atLimit) {
+            return false;
+        } catch (SdkClientException | DynamoDbException e) {
+            throw DomainException.Unavailable.dependency("The token table");
+        }
+    }
+
+    /** Takes back a counted guess that was no failure (the right secret, or one KMS could not judge). */
+    public void uncountLoginGuess(String source, long failureWindow) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName)
+                    .key(key(failureKey(source, failureWindow)))
+                    .updateExpression("ADD #failures :minusOne")
+                    .conditionExpression("#failures > :zero")
+                    .expressionAttributeNames(Map.of("#failures", FAILURES))
+                    .expressionAttributeValues(Map.of(":minusOne", AttributeValue.fromN("-1"), ":zero", AttributeValue.fromN("0"))));
+        } catch (ConditionalCheckFailedException nothingCounted) {
+            // the window's counter expired meanwhile
+        } catch (SdkClientException | DynamoDbException e) {
+            throw DomainException.Unavailable.dependency("The token table");
+        }
     }
 
     /**

@@ -9,12 +9,10 @@ import dev.registrytokens.core.Caller;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Namespaces;
 import dev.registrytokens.core.Role;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Optional;
 import java.util.List;
@@ -110,11 +108,6 @@ public final class ApiRequest {
         return parameters == null ? null : parameters.get(name);
     }
 
-    public String queryParameter(String name) {
-        Map<String, String> parameters = event.getQueryStringParameters();
-        return parameters == null ? null : parameters.get(name);
-    }
-
     public String header(String name) {
         return header(event.getHeaders(), name);
     }
@@ -135,21 +128,27 @@ public final class ApiRequest {
     /**
      * Every value of a query parameter, from the raw query string: API Gateway joins repeated parameters
      * with commas in queryStringParameters, which is ambiguous for values that hold commas themselves.
+     * Malformed encoding is 400 {@code invalid_request}.
      */
     public List<String> queryParameters(String name) {
-        List<String> values = new ArrayList<>();
-        String raw = event.getRawQueryString();
-        if (raw == null || raw.isEmpty()) {
-            return values;
+        return query().getOrDefault(name, List.of());
+    }
+
+    /** A query parameter given at most once (null if absent), from the raw query string. */
+    public String queryParameter(String name) {
+        List<String> values = queryParameters(name);
+        if (values.size() > 1) {
+            throw ApiException.badRequest("invalid_request", "The query parameter " + name + " may be given once.", name);
         }
-        for (String pair : raw.split("&")) {
-            int equals = pair.indexOf('=');
-            String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                values.add(equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            }
+        return values.isEmpty() ? null : values.getFirst();
+    }
+
+    private Map<String, List<String>> query() {
+        try {
+            return FormEncoding.decode(event.getRawQueryString());
+        } catch (FormEncoding.Malformed e) {
+            throw ApiException.badRequest("invalid_request", "The query string is not valid URL encoding: " + e.getMessage() + ".", null);
         }
-        return values;
     }
 
     /** The context a Lambda authorizer passed on, or an empty map. */
@@ -208,21 +207,11 @@ public final class ApiRequest {
         if (contentType == null || !contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw ApiException.badRequest("invalid_request", "The request body must be application/x-www-form-urlencoded.", "Content-Type");
         }
-        Map<String, List<String>> form = new java.util.LinkedHashMap<>();
-        for (String pair : new String(body("invalid_request", "a form"), StandardCharsets.UTF_8).split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            try {
-                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                form.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid_request", "The form body is not valid URL encoding.", null);
-            }
+        try {
+            return FormEncoding.decode(new String(body("invalid_request", "a form"), StandardCharsets.UTF_8));
+        } catch (FormEncoding.Malformed e) {
+            throw ApiException.badRequest("invalid_request", "The form body is not valid URL encoding: " + e.getMessage() + ".", null);
         }
-        return form;
     }
 
     /** The address the request came from, as API Gateway saw it (its TCP peer; never X-Forwarded-For). */

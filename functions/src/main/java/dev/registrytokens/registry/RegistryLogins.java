@@ -16,14 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Decides registry logins (HTTP Basic: username and token secret). A malformed secret is refused with no AWS call;
- * otherwise one DynamoDB BatchGetItem reads the login record and the source's failure counter. KMS is asked only
- * for a usable token, a source under its limit and a secret this execution environment has no verdict on for the
- * record's current MAC: a repeat login makes no KMS call. A failure is counted (one write, against the source)
- * only when a wrong secret cost a KMS call, so a correct secret is never refused because of what other sources
- * sent. Every refusal looks the same to the caller.
+ * otherwise one DynamoDB BatchGetItem reads the login record and the source's failure counter. A secret this
+ * execution environment has a KMS verdict on for the record's current MAC is decided without KMS, and a right one is
+ * accepted even from a source over its limit: it costs nothing and tells a guesser nothing, so one stale pull secret
+ * behind a shared address does not lock out the address's other users. Only a fresh guess costs a KMS call, and it is
+ * counted against its source first, by a conditional increment under the limit, so a parallel burst cannot exceed
+ * it; a guess that proves right is taken back. Every refusal looks the same to the caller; the log says why.
  */
 public final class RegistryLogins {
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
@@ -39,10 +41,18 @@ public final class RegistryLogins {
     private final int failuresPerSource;
     private final Duration failureWindow;
     private final RememberedSecrets remembered;
+    private final Consumer<String> decisionLog;
     /** When this execution environment last recorded each token's use: keeps the write off most logins. */
     private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
 
     public RegistryLogins(TokenStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow) {
+        this(store, macs, clock, failuresPerSource, failureWindow, System.out::println);
+    }
+
+    /** {@code decisionLog} receives each decision's log line (JSON); the function's log is standard output. */
+    public RegistryLogins(TokenStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow,
+                          Consumer<String> decisionLog) {
+        this.decisionLog = decisionLog;
         this.store = store;
         this.macs = macs;
         this.clock = clock;
@@ -55,39 +65,83 @@ public final class RegistryLogins {
     public record Login(String tokenId, String namespace, String username, Permission permission, List<RepositoryRule> repositories) {
     }
 
+    /** Why a login was refused: the decision log's {@code reason}. */
+    public enum Refusal {
+        /** No Basic credentials, or ones that do not decode. */
+        NO_CREDENTIALS,
+        /** A secret that cannot be one (wrong length, prefix or checksum), or a username too long to be one. */
+        MALFORMED,
+        /** The request has no source address to count failures against. */
+        NO_SOURCE,
+        UNKNOWN_USER,
+        DISABLED,
+        EXPIRED,
+        BAD_SECRET,
+        SOURCE_OVER_LIMIT;
+
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A login decision: the login, or why there is none. */
+    private record Decision(Login login, Refusal refusal) {
+        static Decision refused(Refusal refusal) {
+            return new Decision(null, refusal);
+        }
+    }
+
     /** {@code sourceIp} is the address the request came from, as API Gateway saw it. */
     public Optional<Login> authenticate(String authorizationHeader, String sourceIp) {
-        return BasicCredentials.parse(authorizationHeader).flatMap(credentials -> authenticate(credentials, sourceIp));
+        return BasicCredentials.parse(authorizationHeader)
+                .flatMap(credentials -> Optional.ofNullable(authenticate(credentials, sourceIp).login()));
     }
 
     /**
      * The login decision of both token routes, logged: the authorizer's (Basic header) and the OAuth2 password grant's
      * (form body). A failure (a dependency down) is logged and thrown: each route fails closed its own way, the
      * authorizer by denying, the password grant with a 503 the client may retry (not a bad grant). The log line names
-     * the token, never the username (a denied username may be a mistyped secret) nor the secret.
+     * the username, the source, the token and the reason of a refusal; never the secret, nor a username that holds
+     * the secret prefix (a secret typed into the wrong field).
      */
     public Optional<Login> decide(Optional<BasicCredentials> credentials, String sourceIp, String requestId) {
-        Optional<Login> login = Optional.empty();
+        Decision decision = null;
         String failure = null;
         try {
-            login = credentials.flatMap(presented -> authenticate(presented, sourceIp));
-            return login;
+            decision = credentials.map(presented -> authenticate(presented, sourceIp)).orElse(Decision.refused(Refusal.NO_CREDENTIALS));
+            return Optional.ofNullable(decision.login());
         } catch (RuntimeException e) {
             failure = e.getClass().getSimpleName();
             throw e;
         } finally {
-            System.out.println(Json.write(new DecisionLogLine(requestId, login.map(Login::tokenId).orElse(null), login.isPresent(), failure)));
+            Login login = decision == null ? null : decision.login();
+            String reason = decision == null || decision.refusal() == null ? null : decision.refusal().code();
+            decisionLog.accept(Json.write(new DecisionLogLine(requestId, login != null, reason,
+                    credentials.map(presented -> loggable(presented.username())).orElse(null), sourceIp,
+                    login == null ? null : login.tokenId(), failure)));
         }
     }
 
-    private record DecisionLogLine(String requestId, String tokenId, boolean allowed, String failure) {
+    private record DecisionLogLine(String requestId, boolean allowed, String reason, String username, String source,
+                                   String tokenId, String failure) {
+    }
+
+    /** A username as the log may show it: never one holding the secret prefix, at most as long as any username is. */
+    private static String loggable(String username) {
+        if (username.contains(Secrets.PREFIX)) {
+            return "[withheld: holds the secret prefix]";
+        }
+        return username.length() > MAX_USERNAME_LENGTH ? username.substring(0, MAX_USERNAME_LENGTH) + "..." : username;
     }
 
     /** The decision for credentials however they came. */
-    private Optional<Login> authenticate(BasicCredentials credentials, String sourceIp) {
+    private Decision authenticate(BasicCredentials credentials, String sourceIp) {
+        if (!Secrets.isWellFormed(credentials.secret()) || credentials.username().length() > MAX_USERNAME_LENGTH) {
+            return Decision.refused(Refusal.MALFORMED);
+        }
         Optional<String> source = LoginSource.keyOf(sourceIp);
-        if (!Secrets.isWellFormed(credentials.secret()) || credentials.username().length() > MAX_USERNAME_LENGTH || source.isEmpty()) {
-            return Optional.empty();
+        if (source.isEmpty()) {
+            return Decision.refused(Refusal.NO_SOURCE);
         }
         String username = credentials.username();
         Instant now = clock.instant();
@@ -97,34 +151,61 @@ public final class RegistryLogins {
         TokenStore.LoginAttempt attempt = store.findLoginAttempt(username, source.get(), window);
         LoginRecord login = attempt.login();
         // No token, or one that cannot log in: refused without KMS, and not a guess worth counting.
-        if (login == null || login.status() != TokenStatus.ENABLED
-                || (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond())) {
-            return Optional.empty();
+        if (login == null) {
+            return Decision.refused(Refusal.UNKNOWN_USER);
         }
-        if (attempt.sourceFailures() >= failuresPerSource) {
-            return Optional.empty(); // even a correct secret: the source gets no answer until its window passes
+        if (login.status() != TokenStatus.ENABLED) {
+            return Decision.refused(Refusal.DISABLED);
+        }
+        if (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond()) {
+            return Decision.refused(Refusal.EXPIRED);
         }
         byte[] storedMac = login.mac().asByteArrayUnsafe();
         byte[] secretHash = RememberedSecrets.hashOf(credentials.secret());
-        boolean matches = switch (remembered.verdict(username, storedMac, secretHash)) {
-            case MATCHES -> true;
-            case REFUSED -> false; // KMS said so already: no KMS call, so nothing to count
-            case UNKNOWN -> {
-                boolean verified = SecretMacs.sameMac(login.mac(), macs.macOf(credentials.secret()));
-                if (verified) {
-                    remembered.rememberMatch(username, storedMac, secretHash);
-                } else {
-                    remembered.rememberRefusal(username, storedMac, secretHash);
-                    store.recordLoginFailure(source.get(), window, (window + 1) * windowSeconds);
-                }
-                yield verified;
+        switch (remembered.verdict(username, storedMac, secretHash)) {
+            case MATCHES -> {
+                // known right: no KMS call, no guess, whatever the source's count
             }
-        };
-        if (!matches) {
-            return Optional.empty();
+            case REFUSED -> {
+                return Decision.refused(Refusal.BAD_SECRET); // KMS said so already, and the guess was counted then
+            }
+            case UNKNOWN -> {
+                if (attempt.sourceFailures() >= failuresPerSource
+                        || !store.countLoginGuess(source.get(), window, (window + 1) * windowSeconds, failuresPerSource)) {
+                    return Decision.refused(Refusal.SOURCE_OVER_LIMIT); // no answer for it until the window passes
+                }
+                if (!verify(login, credentials.secret(), source.get(), window)) {
+                    remembered.rememberRefusal(username, storedMac, secretHash);
+                    return Decision.refused(Refusal.BAD_SECRET);
+                }
+                remembered.rememberMatch(username, storedMac, secretHash);
+            }
         }
         recordUse(login, now);
-        return Optional.of(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()));
+        return new Decision(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()), null);
+    }
+
+    /** The KMS verdict on a counted guess; the count is taken back unless the secret was wrong. */
+    private boolean verify(LoginRecord login, String secret, String source, long window) {
+        boolean verified;
+        try {
+            verified = SecretMacs.sameMac(login.mac(), macs.macOf(secret));
+        } catch (RuntimeException kmsUnavailable) {
+            uncount(source, window); // no verdict: not the source's failure
+            throw kmsUnavailable;
+        }
+        if (verified) {
+            uncount(source, window);
+        }
+        return verified;
+    }
+
+    private void uncount(String source, long window) {
+        try {
+            store.uncountLoginGuess(source, window);
+        } catch (DomainException.Unavailable unavailable) {
+            // the guess stays counted: at worst one failure too many, until the window passes
+        }
     }
 
     /**

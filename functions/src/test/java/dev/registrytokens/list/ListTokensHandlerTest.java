@@ -84,6 +84,12 @@ class ListTokensHandlerTest {
                 .assertError(400, "invalid_value", "cursor");
     }
 
+    @Test
+    void malformedPercentEncodingAndARepeatedLimitAreInvalidRequests() {
+        ApiCall.from("list-tokens.json").as(owner).rawQuery("cursor=%zz").to(handler).assertError(400, "invalid_request", null);
+        ApiCall.from("list-tokens.json").as(owner).rawQuery("limit=2&limit=3").to(handler).assertError(400, "invalid_request", "limit");
+    }
+
     @ParameterizedTest
     @EnumSource(DependencyFault.class)
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {

@@ -119,6 +119,13 @@ class OAuthTokenHandlerTest {
     }
 
     @Test
+    void aFormWithMalformedPercentEncodingIsAnInvalidRequestWithoutAnyAwsCall() {
+        assertEquals("invalid_request", post("grant_type=password&username=acme%2Bci&password=%zz&service=registry.local")
+                .assertStatus(400).body().get("error").asText());
+        assertEquals(0, calls.total(), calls::toString);
+    }
+
+    @Test
     void moreThanFiftyScopesIsAnInvalidScope() {
         TokenView token = TestStack.createToken(owner, "ci", Permission.PULL, 30);
         String scopes = String.join(" ", java.util.Collections.nCopies(51, "repository:" + owner.namespace() + "/app:pull"));

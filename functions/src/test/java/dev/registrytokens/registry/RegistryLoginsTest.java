@@ -3,11 +3,15 @@ package dev.registrytokens.registry;
 import static dev.registrytokens.testing.RegistryFixtures.SOURCE_IP;
 import static dev.registrytokens.testing.RegistryFixtures.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
@@ -20,18 +24,31 @@ import dev.registrytokens.core.TokenStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 @ExtendWith(AwsEmulator.class)
 class RegistryLoginsTest {
     private final AwsCallCounter calls = new AwsCallCounter();
-    private final RegistryLogins logins = RegistryFixtures.logins(calls, Clock.systemUTC());
+    /** One instant for the whole test: its logins never straddle a failure window's boundary. */
+    private final Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+    private final List<String> decisions = new CopyOnWriteArrayList<>();
+    private final RegistryLogins logins = RegistryFixtures.logins(calls, clock, decisions::add);
     private final TestAccount owner = TestAccount.fresh();
 
     @Test
@@ -136,24 +153,134 @@ class RegistryLoginsTest {
             assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), attacker).isEmpty());
         }
         assertEquals(RegistryFixtures.FAILURE_LIMIT, calls.count("GenerateMac"), "KMS is asked only until the source's limit");
-        assertEquals(RegistryFixtures.FAILURE_LIMIT, calls.count("UpdateItem"), "one write per counted failure, none after the limit");
+        assertEquals(RegistryFixtures.FAILURE_LIMIT, calls.count("UpdateItem"), "one write per counted guess, none after the limit");
 
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), "198.51.100.2").isPresent(), "the owner, elsewhere");
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), attacker).isEmpty(),
-                "the throttled source is refused even with the correct secret");
+        assertTrue(otherEnvironment().authenticate(basic(token.username(), token.secret()), attacker).isEmpty(),
+                "a secret the environment has not verified yet costs a guess, which the throttled source no longer has");
+    }
+
+    @Test
+    void aSecretVerifiedHereIsAcceptedFromASourceOverItsLimitWithoutKmsOrAGuess() {
+        TokenView token = TestStack.createToken(owner, "behind-nat", Permission.PULL, 30);
+        String sharedAddress = "198.51.100.6";
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), "198.51.100.7").isPresent());
+        for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT + 5; i++) {
+            assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), sharedAddress).isEmpty(), "a stale pull secret");
+        }
+        calls.reset();
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), sharedAddress).isPresent(),
+                "another tenant behind the same address, with the secret this environment verified");
+        assertEquals(0, calls.count("GenerateMac"), calls::toString);
+        assertEquals(1, calls.total(), "the login read only: no guess counted, lastUsed recorded a moment ago: " + calls);
+        assertEquals(RegistryFixtures.FAILURE_LIMIT, failuresOf(sharedAddress));
+    }
+
+    @Test
+    void twentyParallelGuessesFromOneSourceAreCountedExactlyUpToTheLimit() throws Exception {
+        TokenView token = TestStack.createToken(owner, "burst", Permission.PULL, 30);
+        String source = "198.51.100.8";
+        calls.reset();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> guesses = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(20)) {
+            for (int i = 0; i < 20; i++) {
+                guesses.add(threads.submit(() -> {
+                    start.await();
+                    return logins.authenticate(basic(token.username(), Secrets.generate()), source).isPresent();
+                }));
+            }
+            start.countDown();
+            for (Future<Boolean> guess : guesses) {
+                assertFalse(guess.get());
+            }
+        }
+        assertEquals(RegistryFixtures.FAILURE_LIMIT, calls.count("GenerateMac"), "no guess past the limit reached KMS: " + calls);
+        assertEquals(RegistryFixtures.FAILURE_LIMIT, failuresOf(source));
+    }
+
+    @Test
+    void aRightSecretLeavesNothingCountedAgainstItsSource() {
+        TokenView token = TestStack.createToken(owner, "honest", Permission.PULL, 30);
+        String source = "198.51.100.9";
+        assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), source).isEmpty());
+        assertTrue(otherEnvironment().authenticate(basic(token.username(), token.secret()), source).isPresent());
+        assertTrue(otherEnvironment().authenticate(basic(token.username(), token.secret()), source).isPresent());
+        assertEquals(1, failuresOf(source), "only the wrong secret counts");
     }
 
     @Test
     void aThrottledSourceLogsInAgainInTheNextWindow() {
         TokenView token = TestStack.createToken(owner, "patient", Permission.PULL, 30);
-        Instant start = Instant.now();
         String source = "198.51.100.3";
         for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT; i++) {
             assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), source).isEmpty());
         }
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), source).isEmpty());
-        Clock nextWindow = Clock.fixed(start.plus(RegistryFixtures.FAILURE_WINDOW), ZoneOffset.UTC);
+        Clock nextWindow = Clock.offset(clock, RegistryFixtures.FAILURE_WINDOW);
         assertTrue(RegistryFixtures.logins(new AwsCallCounter(), nextWindow).authenticate(basic(token.username(), token.secret()), source).isPresent());
+    }
+
+    @Test
+    void eachRefusalIsLoggedWithItsUsernameSourceAndReasonButNeverTheSecret() {
+        TokenView token = TestStack.createToken(owner, "traced", Permission.PULL, 30);
+        TokenView disabled = TestStack.createToken(owner, "traced-off", Permission.PULL, 30);
+        TestStack.tokenService().setStatus(owner.membership(), disabled.id(), null, TokenStatus.DISABLED);
+        TokenView expired = TestStack.createToken(owner, "traced-old", Permission.PULL, 30);
+        TestStack.expireTokenInTable(expired.username());
+        String wrong = Secrets.generate();
+        String source = "198.51.100.10";
+        decide(token.username(), token.secret(), source);
+        decide(owner.namespace() + "+nobody", token.secret(), source);
+        decide(token.username(), wrong, source);
+        decide(disabled.username(), disabled.secret(), source);
+        decide(expired.username(), expired.secret(), source);
+        decide(token.username(), "not-a-secret", source);
+        logins.decide(Optional.empty(), source, "request-none");
+        for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT; i++) {
+            decide(token.username(), Secrets.generate(), source);
+        }
+        RegistryLogins fresh = RegistryFixtures.logins(new AwsCallCounter(), clock, decisions::add);
+        fresh.decide(Optional.of(new BasicCredentials(token.username(), token.secret())), source, "request-over-limit");
+        decide(token.secret(), token.secret(), source);
+
+        List<JsonNode> lines = decisions.stream().map(RegistryLoginsTest::json).toList();
+        assertEquals(List.of("null", "unknown_user", "bad_secret", "disabled", "expired", "malformed", "no_credentials"),
+                lines.subList(0, 7).stream().map(line -> line.get("reason").asText("null")).toList());
+        assertTrue(lines.get(0).get("allowed").asBoolean());
+        assertEquals(token.id(), lines.get(0).get("tokenId").asText());
+        assertEquals(owner.namespace() + "+nobody", lines.get(1).get("username").asText());
+        assertEquals(source, lines.get(2).get("source").asText());
+        assertFalse(lines.get(2).get("allowed").asBoolean());
+        assertEquals("source_over_limit", lines.get(lines.size() - 2).get("reason").asText());
+        assertEquals("request-over-limit", lines.get(lines.size() - 2).get("requestId").asText());
+        assertEquals("[withheld: holds the secret prefix]", lines.getLast().get("username").asText(), "a secret typed as the username");
+        for (String line : decisions) {
+            assertFalse(line.contains(token.secret()) || line.contains(wrong) || line.contains(disabled.secret()), line);
+        }
+    }
+
+    private void decide(String username, String secret, String source) {
+        logins.decide(Optional.of(new BasicCredentials(username, secret)), source, "request-" + decisions.size());
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError(line, e);
+        }
+    }
+
+    /** Another execution environment: the same table and key, none of this one's remembered verdicts. */
+    private RegistryLogins otherEnvironment() {
+        return RegistryFixtures.logins(new AwsCallCounter(), clock);
+    }
+
+    /** The source's failure count in the current window, as the next login reads it. */
+    private int failuresOf(String source) {
+        long window = clock.instant().getEpochSecond() / RegistryFixtures.FAILURE_WINDOW.toSeconds();
+        return TestStack.store().findLoginAttempt("nobody", LoginSource.keyOf(source).orElseThrow(), window).sourceFailures();
     }
 
     @Test
@@ -231,8 +358,9 @@ class RegistryLoginsTest {
         Instant now = Instant.now();
         RegistryLogins atNow = RegistryFixtures.logins(calls, Clock.fixed(now, ZoneOffset.UTC));
         assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        calls.reset();
         assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        assertEquals(1, calls.count("UpdateItem"), calls::toString);
+        assertEquals(0, calls.count("UpdateItem"), "the repeat within the minute writes nothing: " + calls);
         Instant recorded = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt();
         assertNotNull(recorded);
         assertEquals(now.getEpochSecond(), recorded.getEpochSecond());
@@ -250,19 +378,34 @@ class RegistryLoginsTest {
     @Test
     void aValidLoginSucceedsEvenWhenLastUsedCannotBeRecorded() {
         TokenView token = TestStack.createToken(owner, "unrecorded", Permission.PULL, 30);
+        RegistryLogins withFailingWrites = withFailingUpdatesOf("NAMESPACE#");
+        assertTrue(withFailingWrites.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertNull(TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
+    }
+
+    @Test
+    void aGuessThatCannotBeCountedIsNeverVerifiedAndTheLoginFailsClosed() {
+        TokenView token = TestStack.createToken(owner, "uncounted", Permission.PULL, 30);
+        RegistryLogins withFailingCounters = withFailingUpdatesOf("LOGIN-FAILURES#");
+        assertThrows(DomainException.Unavailable.class,
+                () -> withFailingCounters.authenticate(basic(token.username(), token.secret()), SOURCE_IP));
+        assertEquals(0, calls.count("GenerateMac"), calls::toString);
+    }
+
+    /** Logins whose DynamoDB UpdateItem calls on keys starting with {@code keyPrefix} fail; KMS calls are counted. */
+    private RegistryLogins withFailingUpdatesOf(String keyPrefix) {
         ExecutionInterceptor failingWrites = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if ("UpdateItem".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+                if (context.request() instanceof UpdateItemRequest update && update.key().get("pk").s().startsWith(keyPrefix)) {
                     throw SdkClientException.create("injected fault: DynamoDB refuses writes");
                 }
             }
         };
-        RegistryLogins withFailingWrites = new RegistryLogins(
+        return new RegistryLogins(
                 new TokenStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
-                TestStack.macs(), Clock.systemUTC(), RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
-        assertTrue(withFailingWrites.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
-        assertNull(TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
+                new SecretMacs(AwsEmulator.stack().kms(calls), AwsEmulator.stack().macKeyId()), clock,
+                RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
     }
 
     @Test

@@ -237,6 +237,13 @@ class RegistryTokenHandlerTest {
     }
 
     @Test
+    void malformedPercentEncodingInTheQueryIsAnInvalidRequestNotAServerError() {
+        for (String query : List.of("service=registry.local&scope=%zz", "service=registry.local&scope=repository:acme/app:pull%", "service=%ff")) {
+            ApiCall.from("registry-token.json").rawQuery(query).to(handler).assertError(400, "invalid_request", null);
+        }
+    }
+
+    @Test
     void refusesWithoutAnAuthorizerContext() {
         ApiCall.from("registry-token.json").authorizerContext(null).to(handler).assertError(401, "unauthorized", null);
     }

@@ -132,25 +132,29 @@ public final class ApiCall {
         return this;
     }
 
+    /** Sets a query parameter (replacing the event's own), encoded into the raw query string as a client would. */
     public ApiCall query(String name, String value) {
-        Map<String, String> query = event.getQueryStringParameters() == null ? new HashMap<>()
-                : new HashMap<>(event.getQueryStringParameters());
-        query.put(name, value);
-        event.setQueryStringParameters(query);
-        return this;
+        String encodedName = java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8);
+        String raw = event.getRawQueryString() == null ? "" : event.getRawQueryString();
+        java.util.List<String> pairs = new java.util.ArrayList<>(java.util.Arrays.stream(raw.split("&"))
+                .filter(pair -> !pair.isEmpty() && !pair.equals(encodedName) && !pair.startsWith(encodedName + "=")).toList());
+        pairs.add(encodedName + "=" + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+        return rawQuery(String.join("&", pairs));
     }
 
-    /** The query string as the client sent it (repeated parameters kept), and API Gateway's joined map. */
+    /**
+     * The query string as the client sent it (repeated parameters kept), and API Gateway's joined map (none for text
+     * that is not valid URL encoding, as the local gateway passes it).
+     */
     public ApiCall rawQuery(String rawQuery) {
         event.setRawQueryString(rawQuery);
         Map<String, String> joined = new java.util.LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            String[] parts = pair.split("=", 2);
-            joined.merge(java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8),
-                    parts.length > 1 ? java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8) : "",
-                    (a, b) -> a + "," + b);
+        try {
+            dev.registrytokens.http.FormEncoding.decode(rawQuery).forEach((name, values) -> joined.put(name, String.join(",", values)));
+        } catch (dev.registrytokens.http.FormEncoding.Malformed e) {
+            joined.clear();
         }
-        event.setQueryStringParameters(joined);
+        event.setQueryStringParameters(joined.isEmpty() ? null : joined);
         return this;
     }
 
@@ -163,6 +167,7 @@ public final class ApiCall {
 
     public ApiCall noQuery() {
         event.setQueryStringParameters(null);
+        event.setRawQueryString("");
         return this;
     }
 

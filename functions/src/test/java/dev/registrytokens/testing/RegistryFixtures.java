@@ -25,6 +25,13 @@ public final class RegistryFixtures {
                 new SecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW);
     }
 
+    /** Logins whose decision log lines go to {@code decisionLog}. */
+    public static RegistryLogins logins(AwsCallCounter calls, Clock clock, java.util.function.Consumer<String> decisionLog) {
+        AwsEmulator.Stack stack = AwsEmulator.stack();
+        return new RegistryLogins(new TokenStore(stack.dynamoDb(calls), stack.tableName()),
+                new SecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW, decisionLog);
+    }
+
     public static RegistrySigningKey signingKey(AwsCallCounter calls) {
         return new RegistrySigningKey(AwsEmulator.stack().kms(calls), AwsEmulator.stack().signingKeyId());
     }

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.registrytokens.http.FormEncoding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -220,17 +220,16 @@ final class Gateway implements HttpHandler {
                 .build();
     }
 
-    /** Query parameters as API Gateway passes them: decoded, repeated names joined with commas. */
+    /**
+     * Query parameters as API Gateway passes them: decoded, repeated names joined with commas. None for text that is not
+     * valid URL encoding: the functions read the raw query string and refuse it with a 400.
+     */
     static Map<String, String> parseQuery(String rawQuery) {
         Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            query.merge(name, value, (first, second) -> first + "," + second);
+        try {
+            FormEncoding.decode(rawQuery).forEach((name, values) -> query.put(name, String.join(",", values)));
+        } catch (FormEncoding.Malformed e) {
+            return Map.of();
         }
         return query;
     }
