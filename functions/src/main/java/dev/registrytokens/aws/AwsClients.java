@@ -38,6 +38,17 @@ public final class AwsClients {
     public static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofMillis(700);
     public static final Duration API_CALL_TIMEOUT = Duration.ofMillis(1500);
 
+    /*
+     * Deploy-time functions (custom resources) get far more: CloudFormation invokes them on $LATEST, so each runs in a
+     * cold, unprimed JVM, maybe on Lambda's smallest CPU share, where the first call of a client loads and links the
+     * SDK's classes and can take seconds. Three calls in a row (the certificate issuer's) plus the answer to
+     * CloudFormation fit the issuer's 120 s timeout.
+     */
+    static final Duration DEPLOYMENT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration DEPLOYMENT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEPLOYMENT_API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEPLOYMENT_API_CALL_TIMEOUT = Duration.ofSeconds(20);
+
     private static final LambdaCredentials CREDENTIALS = new LambdaCredentials();
 
     private AwsClients() {
@@ -104,6 +115,35 @@ public final class AwsClients {
                 .httpClient(httpClient())
                 .overrideConfiguration(AwsClients::withTimeouts)
                 .build();
+    }
+
+    /** A DynamoDB client for deploy-time functions: timeouts fit for a cold JVM (see above). */
+    public static DynamoDbClient dynamoDbForDeployment() {
+        return DynamoDbClient.builder()
+                .region(region())
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(deploymentHttpClient())
+                .overrideConfiguration(AwsClients::withDeploymentTimeouts)
+                .build();
+    }
+
+    /** A KMS client for deploy-time functions: timeouts fit for a cold JVM (see above). */
+    public static KmsClient kmsForDeployment() {
+        return KmsClient.builder()
+                .region(region())
+                .credentialsProvider(CREDENTIALS)
+                .httpClient(deploymentHttpClient())
+                .overrideConfiguration(AwsClients::withDeploymentTimeouts)
+                .build();
+    }
+
+    private static SdkHttpClient deploymentHttpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(DEPLOYMENT_CONNECT_TIMEOUT).socketTimeout(DEPLOYMENT_SOCKET_TIMEOUT).build();
+    }
+
+    private static ClientOverrideConfiguration.Builder withDeploymentTimeouts(ClientOverrideConfiguration.Builder config) {
+        return config.apiCallAttemptTimeout(DEPLOYMENT_API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(DEPLOYMENT_API_CALL_TIMEOUT);
     }
 
     /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */

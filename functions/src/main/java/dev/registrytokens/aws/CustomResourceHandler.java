@@ -3,6 +3,7 @@ package dev.registrytokens.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
+import dev.registrytokens.core.DomainException;
 import dev.registrytokens.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,8 @@ public abstract class CustomResourceHandler implements RequestHandler<CloudForma
             }
         } catch (RuntimeException | Error e) {
             status = "FAILED";
-            reason = e.getClass().getSimpleName() + ": " + e.getMessage()
+            reason = (e instanceof DomainException.Unavailable unavailable ? unavailable.diagnosis()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage())
                     + (context == null ? "" : " (log stream " + context.getLogStreamName() + ")");
             e.printStackTrace();
         }

@@ -22,7 +22,7 @@ public class CertificateIssuerHandler extends CustomResourceHandler {
     private final DynamoDbClient dynamoDb;
 
     public CertificateIssuerHandler() {
-        this(AwsClients.kms(), AwsClients.dynamoDb());
+        this(AwsClients.kmsForDeployment(), AwsClients.dynamoDbForDeployment());
     }
 
     CertificateIssuerHandler(KmsClient kms, DynamoDbClient dynamoDb) {

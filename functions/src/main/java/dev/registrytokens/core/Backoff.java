@@ -20,7 +20,7 @@ final class Backoff {
             Thread.sleep(ThreadLocalRandom.current().nextLong(bound + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", "interrupted (while waiting to retry)");
         }
     }
 }

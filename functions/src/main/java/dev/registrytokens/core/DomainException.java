@@ -75,12 +75,31 @@ public abstract sealed class DomainException extends RuntimeException {
 
     /** A dependency failed, timed out or throttled before anything was changed: the same request may be retried. */
     public static final class Unavailable extends DomainException {
+        private final String diagnosis;
+
         public Unavailable(String message) {
             super("service_unavailable", message, null);
+            this.diagnosis = message;
         }
 
-        public static Unavailable dependency(String what) {
-            return new Unavailable(what + " is unavailable; nothing was changed. Retry later.");
+        private Unavailable(String dependency, String cause) {
+            super("service_unavailable", dependency + " is unavailable; nothing was changed. Retry later.", null);
+            this.diagnosis = dependency + ": " + cause;
+        }
+
+        /** The dependency failed with {@code failure} (an AWS SDK exception): its kind is kept for the log. */
+        public static Unavailable dependency(String what, Throwable failure) {
+            return new Unavailable(what, DependencyFailures.describe(failure));
+        }
+
+        /** The dependency failed in a way named by {@code cause}, such as {@code throttle (unprocessed keys)}. */
+        public static Unavailable dependency(String what, String cause) {
+            return new Unavailable(what, cause);
+        }
+
+        /** For the log, never the client: the dependency and what kind of trouble it had. */
+        public String diagnosis() {
+            return diagnosis;
         }
     }
 }

@@ -84,7 +84,7 @@ public final class LegacyLayoutMigration {
                 Backoff.pause(attempt);
             }
         }
-        throw DomainException.Unavailable.dependency("The token table");
+        throw DomainException.Unavailable.dependency("The token table", "conflict (the token kept changing while it was moved)");
     }
 
     private List<TransactWriteItem> moveOf(Map<String, AttributeValue> legacy) {

@@ -25,7 +25,7 @@ public final class SecretMacs {
                     .macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
                     .message(SdkBytes.fromString(secret, StandardCharsets.US_ASCII))).mac();
         } catch (SdkClientException | KmsException e) {
-            throw DomainException.Unavailable.dependency("The key service");
+            throw DomainException.Unavailable.dependency("The key service", e);
         }
     }
 

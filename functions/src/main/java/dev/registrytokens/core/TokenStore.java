@@ -192,7 +192,7 @@ public final class TokenStore {
                 KeysAndAttributes.builder().keys(loginKey, failuresKey).consistentRead(true).build()))));
         if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
             // Throttled by DynamoDB: without both items the login cannot be judged, so it is refused.
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", "throttle (unprocessed keys)");
         }
         LoginRecord login = null;
         int failures = 0;
@@ -225,7 +225,7 @@ public final class TokenStore {
         } catch (ConditionalCheckFailedException atLimit) {
             return false;
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", e);
         }
     }
 
@@ -241,7 +241,7 @@ public final class TokenStore {
         } catch (ConditionalCheckFailedException nothingCounted) {
             // the window's counter expired meanwhile
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", e);
         }
     }
 
@@ -266,7 +266,7 @@ public final class TokenStore {
         } catch (ConditionalCheckFailedException recentlyRecorded) {
             // another login recorded it within the minute
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", e);
         }
     }
 
@@ -340,13 +340,19 @@ public final class TokenStore {
                 }
                 // A concurrent transaction on the same items: its conditions are evaluated afresh on a retry.
                 if (!hasReason(e, "TransactionConflict") || attempt == MAX_TRANSACTION_ATTEMPTS) {
-                    throw DomainException.Unavailable.dependency("The token table");
+                    throw DomainException.Unavailable.dependency("The token table", hasReason(e, "TransactionConflict")
+                            ? "conflict (transactions kept colliding)" : "error (transaction cancelled: " + reasons(e) + ")");
                 }
                 Backoff.pause(attempt);
             } catch (SdkClientException | DynamoDbException e) {
-                throw DomainException.Unavailable.dependency("The token table");
+                throw DomainException.Unavailable.dependency("The token table", e);
             }
         }
+    }
+
+    /** The cancellation reasons' codes, such as {@code [None, ThrottlingError]}. */
+    private static String reasons(TransactionCanceledException e) {
+        return e.hasCancellationReasons() ? e.cancellationReasons().stream().map(reason -> String.valueOf(reason.code())).toList().toString() : "[]";
     }
 
     private static boolean hasReason(TransactionCanceledException e, String code) {
@@ -364,7 +370,7 @@ public final class TokenStore {
         try {
             return call.get();
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", e);
         }
     }
 }

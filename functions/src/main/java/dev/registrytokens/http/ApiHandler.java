@@ -58,6 +58,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         ApiRequest request = new ApiRequest(event);
         APIGatewayV2HTTPResponse response;
         String failure = null;
+        String cause = null;
         try {
             response = handle(request);
         } catch (ApiException e) {
@@ -66,16 +67,19 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         } catch (DomainException e) {
             response = errorResponse(ApiException.from(e));
             failure = e.code();
+            cause = e instanceof DomainException.Unavailable unavailable ? unavailable.diagnosis() : null;
         } catch (RuntimeException e) {
             response = ApiResponses.internalError();
             failure = e.getClass().getName();
             e.printStackTrace();
         }
         System.out.println(Json.write(new AccessLogLine(request.requestId(), request.routeKey(), request.pathParameter("namespace"),
-                request.pathParameter("id"), response.getStatusCode(), failure)));
+                request.pathParameter("id"), response.getStatusCode(), failure, cause)));
         return response;
     }
 
-    private record AccessLogLine(String requestId, String route, String namespace, String tokenId, int status, String failure) {
+    /** {@code cause}: for a 503, the dependency and the kind of its trouble (timeout, connect, throttle, ...). */
+    private record AccessLogLine(String requestId, String route, String namespace, String tokenId, int status, String failure,
+                                 String cause) {
     }
 }

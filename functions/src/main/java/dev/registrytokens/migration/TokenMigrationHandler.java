@@ -15,7 +15,7 @@ public class TokenMigrationHandler extends CustomResourceHandler {
     private final DynamoDbClient dynamoDb;
 
     public TokenMigrationHandler() {
-        this(AwsClients.dynamoDb());
+        this(AwsClients.dynamoDbForDeployment());
     }
 
     TokenMigrationHandler(DynamoDbClient dynamoDb) {

@@ -30,7 +30,7 @@ public final class CertificateStore {
             dynamoDb.putItem(request -> request.tableName(tableName).item(Map.of(
                     "pk", AttributeValue.fromS(KEY), "sk", AttributeValue.fromS(KEY), PEM, AttributeValue.fromS(certificatePem))));
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", e);
         }
     }
 
@@ -41,7 +41,7 @@ public final class CertificateStore {
             item = dynamoDb.getItem(request -> request.tableName(tableName)
                     .key(Map.of("pk", AttributeValue.fromS(KEY), "sk", AttributeValue.fromS(KEY)))).item();
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table");
+            throw DomainException.Unavailable.dependency("The token table", e);
         }
         return item == null || !item.containsKey(PEM) ? Optional.empty() : Optional.of(item.get(PEM).s());
     }

@@ -111,7 +111,7 @@ public final class RegistryLogins {
             decision = credentials.map(presented -> authenticate(presented, sourceIp)).orElse(Decision.refused(Refusal.NO_CREDENTIALS));
             return Optional.ofNullable(decision.login());
         } catch (RuntimeException e) {
-            failure = e.getClass().getSimpleName();
+            failure = e instanceof DomainException.Unavailable unavailable ? unavailable.diagnosis() : e.getClass().getSimpleName();
             throw e;
         } finally {
             Login login = decision == null ? null : decision.login();

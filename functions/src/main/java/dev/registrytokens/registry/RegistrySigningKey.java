@@ -52,7 +52,7 @@ public final class RegistrySigningKey {
                     .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256).message(SdkBytes.fromByteArray(message)))
                     .signature().asByteArray();
         } catch (SdkClientException | KmsException e) {
-            throw DomainException.Unavailable.dependency("The key service");
+            throw DomainException.Unavailable.dependency("The key service", e);
         }
     }
 
@@ -63,7 +63,7 @@ public final class RegistrySigningKey {
             try {
                 der = kms.getPublicKey(request -> request.keyId(keyId)).publicKey().asByteArray();
             } catch (SdkClientException | KmsException e) {
-                throw DomainException.Unavailable.dependency("The key service");
+                throw DomainException.Unavailable.dependency("The key service", e);
             }
             publicKeyDer = der;
         }

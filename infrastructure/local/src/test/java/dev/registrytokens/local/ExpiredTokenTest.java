@@ -12,7 +12,10 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryLogins;
+import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.AwsCallCounter;
+import dev.registrytokens.testing.TestHandlers;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
@@ -135,6 +138,43 @@ class ExpiredTokenTest {
         assertEquals(List.of(refusal, refusal, refusal, refusal), changes(token.id()));
         TestStack.store().findToken(owner.namespace(), token.id()).ifPresent(record -> assertEquals(1, record.version()));
         TestStack.store().findLogin(token.username()).ifPresent(record -> assertEquals(1, record.version()));
+    }
+
+    /**
+     * The same through the routes' handlers, as a client sees it: while the token record is left, get says expired and
+     * every change 409 token_expired (with or without If-Match); once it is gone, all of them 404.
+     */
+    @ParameterizedTest
+    @EnumSource(TtlProgress.class)
+    void everyRouteGivesOneAnswerWhicheverRecordTtlDeleted(TtlProgress progress) {
+        TokenView token = expiredToken("answered", progress);
+        String change = progress.tokenRecordLeft ? "409 token_expired" : "404 not_found";
+        List<String> answers = new java.util.ArrayList<>();
+        for (String ifMatch : new String[] {null, "\"1\""}) {
+            answers.add(answer("dev.registrytokens.edit.EditTokenHandler", "edit-token.json", token.id(), ifMatch, "{\"expiresInDays\":30}"));
+            answers.add(answer("dev.registrytokens.reset.ResetTokenHandler", "reset-token.json", token.id(), ifMatch, null));
+            answers.add(answer("dev.registrytokens.enable.EnableTokenHandler", "enable-token.json", token.id(), ifMatch, null));
+            answers.add(answer("dev.registrytokens.disable.DisableTokenHandler", "disable-token.json", token.id(), ifMatch, null));
+        }
+        assertEquals(java.util.Collections.nCopies(8, change), answers);
+        String get = answer("dev.registrytokens.get.GetTokenHandler", "get-token.json", token.id(), null, null);
+        assertEquals(progress.tokenRecordLeft ? "200 expired" : "404 not_found", get);
+    }
+
+    /** A route's answer: its status and error code, or "200 expired" for a token shown as expired. */
+    private String answer(String handlerClass, String eventFile, String tokenId, String ifMatch, String body) {
+        var call = ApiCall.from(eventFile).as(owner).id(tokenId).withoutHeader("If-Match");
+        if (ifMatch != null) {
+            call.header("If-Match", ifMatch);
+        }
+        if (body != null) {
+            call.body(body);
+        }
+        ApiResult result = call.to(TestHandlers.of(handlerClass, tokens));
+        if (result.status() == 200) {
+            return "200" + (result.body().get("expired").asBoolean() ? " expired" : " unexpired");
+        }
+        return result.status() + " " + result.body().get("error").get("code").asText();
     }
 
     @ParameterizedTest
