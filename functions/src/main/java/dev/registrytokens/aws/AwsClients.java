@@ -89,14 +89,18 @@ public final class AwsClients {
         return CREDENTIALS;
     }
 
-    /** The HTTP client every AWS client here uses: bounded connect and read waits. */
+    /** The HTTP client every AWS client here uses: bounded connect and read waits, each attempt's failure noted. */
     public static SdkHttpClient httpClient() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT).build();
+        return AttemptFailures.noting(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT).build());
     }
 
-    /** Applies the per-attempt and per-call timeouts every AWS client here has. */
+    /**
+     * Applies the per-attempt and per-call timeouts every AWS client here has, and the mark that tells a call that ran
+     * out of time after a throttled attempt from one that simply hung.
+     */
     public static ClientOverrideConfiguration.Builder withTimeouts(ClientOverrideConfiguration.Builder config) {
-        return config.apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(API_CALL_TIMEOUT);
+        return config.apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(API_CALL_TIMEOUT)
+                .addExecutionInterceptor(new AttemptFailures());
     }
 
     public static DynamoDbClient dynamoDb() {
@@ -138,12 +142,13 @@ public final class AwsClients {
     }
 
     private static SdkHttpClient deploymentHttpClient() {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(DEPLOYMENT_CONNECT_TIMEOUT).socketTimeout(DEPLOYMENT_SOCKET_TIMEOUT).build();
+        return AttemptFailures.noting(UrlConnectionHttpClient.builder()
+                .connectionTimeout(DEPLOYMENT_CONNECT_TIMEOUT).socketTimeout(DEPLOYMENT_SOCKET_TIMEOUT).build());
     }
 
     private static ClientOverrideConfiguration.Builder withDeploymentTimeouts(ClientOverrideConfiguration.Builder config) {
-        return config.apiCallAttemptTimeout(DEPLOYMENT_API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(DEPLOYMENT_API_CALL_TIMEOUT);
+        return config.apiCallAttemptTimeout(DEPLOYMENT_API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(DEPLOYMENT_API_CALL_TIMEOUT)
+                .addExecutionInterceptor(new AttemptFailures());
     }
 
     /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */

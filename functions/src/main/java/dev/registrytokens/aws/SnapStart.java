@@ -1,5 +1,6 @@
 package dev.registrytokens.aws;
 
+import dev.registrytokens.core.DomainException;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -17,6 +18,7 @@ public final class SnapStart implements Resource {
     public static final String PRIMING_ACCOUNT = "snapstart-priming";
     public static final String PRIMING_TOKEN_ID = "00000000000000000000000000";
 
+    private static final int PRIMING_ATTEMPTS = 3;
     private final Runnable priming;
 
     private SnapStart(Runnable priming) {
@@ -33,20 +35,32 @@ public final class SnapStart implements Resource {
         return hooks;
     }
 
+    /**
+     * Priming runs once the function's init is done, when the version is published: no request waits for it, so a
+     * priming call that failed (the first calls of a cold JVM are slow, and may pass the hot path's timeouts) is tried
+     * again, up to {@value #PRIMING_ATTEMPTS} times, until the snapshot holds a warm path. Its failure never fails init.
+     */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
         String failure = null;
+        int attempts = 0;
         try {
-            priming.run();
-        } catch (RuntimeException e) {
-            // Priming only saves time: a failure here must not fail the function's init.
-            failure = e.getClass().getSimpleName();
+            do {
+                attempts++;
+                failure = null;
+                try {
+                    priming.run();
+                } catch (RuntimeException e) {
+                    failure = e instanceof DomainException.Unavailable unavailable ? unavailable.diagnosis() : e.getClass().getSimpleName();
+                }
+            } while (failure != null && attempts < PRIMING_ATTEMPTS);
         } finally {
             AwsClients.forgetCredentials();
         }
         System.out.println("{\"snapStart\":\"beforeCheckpoint\",\"primedMs\":" + (System.nanoTime() - started) / 1_000_000
-                + ",\"failure\":" + (failure == null ? "null" : "\"" + failure + "\"") + "}");
+                + ",\"attempts\":" + attempts
+                + ",\"failure\":" + (failure == null ? "null" : "\"" + failure.replace("\\", "\\\\").replace("\"", "\\\"") + "\"") + "}");
     }
 
     @Override

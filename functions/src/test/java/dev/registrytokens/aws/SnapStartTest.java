@@ -77,6 +77,26 @@ class SnapStartTest {
         assertEquals(2, credentialFetches.get(), "the restored copy fetched its own credentials: the snapshot held none");
     }
 
+    @Test
+    void aFailedPrimingIsTriedAgainUntilItSucceedsAndNeverFailsInit() {
+        AtomicInteger runs = new AtomicInteger();
+        SnapStart coldThenWarm = SnapStart.primeBeforeSnapshot(() -> {
+            if (runs.incrementAndGet() < 3) {
+                throw dev.registrytokens.core.DomainException.Unavailable.dependency("The key service", "timeout (ApiCallTimeoutException)");
+            }
+        });
+        coldThenWarm.beforeCheckpoint(null);
+        assertEquals(3, runs.get(), "two cold failures, then a warm success");
+
+        AtomicInteger failures = new AtomicInteger();
+        SnapStart alwaysFailing = SnapStart.primeBeforeSnapshot(() -> {
+            failures.incrementAndGet();
+            throw new IllegalStateException("down");
+        });
+        alwaysFailing.beforeCheckpoint(null);
+        assertEquals(3, failures.get(), "bounded: three attempts, then init goes on");
+    }
+
     private static void read(DynamoDbClient dynamoDb, String tableName) {
         dynamoDb.getItem(request -> request.tableName(tableName).consistentRead(true).key(Map.of(
                 "pk", AttributeValue.fromS("USERNAME#snapstart-priming"), "sk", AttributeValue.fromS("USERNAME#snapstart-priming"))));

@@ -132,7 +132,12 @@ class CertificateIssuerHandlerTest {
 
         JsonNode body = onlyAnswer().body();
         assertEquals("FAILED", body.path("Status").asText(), body::toString);
-        assertTrue(body.path("Reason").asText().contains("The key service is unavailable"), body::toString);
+        String cause = switch (fault) {
+            case UNREACHABLE -> "connect";
+            case HUNG -> "timeout";
+            case THROTTLING -> "throttle";
+        };
+        assertTrue(body.path("Reason").asText().startsWith("The key service: " + cause + " ("), "the real cause: " + body);
         assertEchoes(event, body);
         assertFalse(new CertificateStore(TestStack.dynamoDb(), table).find().isPresent());
     }

@@ -96,6 +96,13 @@ class ListTokensHandlerTest {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("list-tokens.json").as(owner).id(token.id())
                 .to(new ListTokensHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+        String cause = switch (fault) {
+            case UNREACHABLE -> "connect";
+            case HUNG -> "timeout";
+            case THROTTLING -> "throttle";
+        };
+        assertTrue(dev.registrytokens.testing.CapturedOutput.text().contains("\"status\":503,\"failure\":\"service_unavailable\",\"cause\":\"The token table: " + cause + " ("),
+                "the 503's log line names the dependency and the kind of trouble");
         assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }

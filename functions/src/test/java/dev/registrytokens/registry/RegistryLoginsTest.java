@@ -148,14 +148,14 @@ class RegistryLoginsTest {
     @Test
     void fiftyWrongSecretsFromOneSourceDoNotLockTheOwnerOutButStopThatSourceAfterItsLimit() {
         TokenView token = TestStack.createToken(owner, "hammered", Permission.PULL, 30);
-        String attacker = "198.51.100.1";
+        String attacker = freshSource();
         for (int i = 0; i < 50; i++) {
             assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), attacker).isEmpty());
         }
         assertEquals(RegistryFixtures.FAILURE_LIMIT, calls.count("GenerateMac"), "KMS is asked only until the source's limit");
         assertEquals(RegistryFixtures.FAILURE_LIMIT, calls.count("UpdateItem"), "one write per counted guess, none after the limit");
 
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), "198.51.100.2").isPresent(), "the owner, elsewhere");
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), freshSource()).isPresent(), "the owner, elsewhere");
         assertTrue(otherEnvironment().authenticate(basic(token.username(), token.secret()), attacker).isEmpty(),
                 "a secret the environment has not verified yet costs a guess, which the throttled source no longer has");
     }
@@ -163,8 +163,8 @@ class RegistryLoginsTest {
     @Test
     void aSecretVerifiedHereIsAcceptedFromASourceOverItsLimitWithoutKmsOrAGuess() {
         TokenView token = TestStack.createToken(owner, "behind-nat", Permission.PULL, 30);
-        String sharedAddress = "198.51.100.6";
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), "198.51.100.7").isPresent());
+        String sharedAddress = freshSource();
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), freshSource()).isPresent());
         for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT + 5; i++) {
             assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), sharedAddress).isEmpty(), "a stale pull secret");
         }
@@ -179,7 +179,7 @@ class RegistryLoginsTest {
     @Test
     void twentyParallelGuessesFromOneSourceAreCountedExactlyUpToTheLimit() throws Exception {
         TokenView token = TestStack.createToken(owner, "burst", Permission.PULL, 30);
-        String source = "198.51.100.8";
+        String source = freshSource();
         calls.reset();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Boolean>> guesses = new ArrayList<>();
@@ -202,7 +202,7 @@ class RegistryLoginsTest {
     @Test
     void aRightSecretLeavesNothingCountedAgainstItsSource() {
         TokenView token = TestStack.createToken(owner, "honest", Permission.PULL, 30);
-        String source = "198.51.100.9";
+        String source = freshSource();
         assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), source).isEmpty());
         assertTrue(otherEnvironment().authenticate(basic(token.username(), token.secret()), source).isPresent());
         assertTrue(otherEnvironment().authenticate(basic(token.username(), token.secret()), source).isPresent());
@@ -212,7 +212,7 @@ class RegistryLoginsTest {
     @Test
     void aThrottledSourceLogsInAgainInTheNextWindow() {
         TokenView token = TestStack.createToken(owner, "patient", Permission.PULL, 30);
-        String source = "198.51.100.3";
+        String source = freshSource();
         for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT; i++) {
             assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), source).isEmpty());
         }
@@ -229,7 +229,7 @@ class RegistryLoginsTest {
         TokenView expired = TestStack.createToken(owner, "traced-old", Permission.PULL, 30);
         TestStack.expireTokenInTable(expired.username());
         String wrong = Secrets.generate();
-        String source = "198.51.100.10";
+        String source = freshSource();
         decide(token.username(), token.secret(), source);
         decide(owner.namespace() + "+nobody", token.secret(), source);
         decide(token.username(), wrong, source);
@@ -272,6 +272,17 @@ class RegistryLoginsTest {
         }
     }
 
+    /**
+     * A source address no other test uses (198.18.0.0/15, for benchmarks): failure counters live in the shared emulator
+     * for their window, across test classes.
+     */
+    private static String freshSource() {
+        int n = SOURCES.incrementAndGet();
+        return "198." + (18 + (n >> 16)) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SOURCES = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Another execution environment: the same table and key, none of this one's remembered verdicts. */
     private RegistryLogins otherEnvironment() {
         return RegistryFixtures.logins(new AwsCallCounter(), clock);
@@ -307,7 +318,7 @@ class RegistryLoginsTest {
     @Test
     void unknownUsernamesAndMalformedSecretsWriteNothingAndAreNotCounted() {
         TokenView token = TestStack.createToken(owner, "real", Permission.PULL, 30);
-        String source = "198.51.100.4";
+        String source = freshSource();
         calls.reset();
         for (int i = 0; i < 2 * RegistryFixtures.FAILURE_LIMIT; i++) {
             assertTrue(logins.authenticate(basic(owner.namespace() + "+nobody" + i, Secrets.generate()), source).isEmpty());
@@ -323,7 +334,7 @@ class RegistryLoginsTest {
     void aCorrectSecretOnADisabledTokenIsNotCountedAsAFailure() {
         TokenView token = TestStack.createToken(owner, "resting", Permission.PULL, 30);
         TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
-        String source = "198.51.100.5";
+        String source = freshSource();
         calls.reset();
         for (int i = 0; i < 2 * RegistryFixtures.FAILURE_LIMIT; i++) {
             assertTrue(logins.authenticate(basic(token.username(), token.secret()), source).isEmpty());

@@ -33,8 +33,8 @@ public final class LocalInvoke {
         // Functions never read the JWT parameters; the HTTP API's authorizer does.
         parameters.putIfAbsent("JwtIssuer", "https://issuer.invalid/");
         parameters.putIfAbsent("JwtAudience", "registry-tokens-local");
-        Map<String, LambdaFunctionSpec> functions = LambdaFunctionSpec.fromTemplate(templateTree,
-                new TemplateValues(parameters, LocalApi.readResources(Path.of(args.require("resources")))));
+        TemplateValues values = new TemplateValues(parameters, LocalApi.readResources(Path.of(args.require("resources"))));
+        Map<String, LambdaFunctionSpec> functions = LambdaFunctionSpec.fromTemplate(templateTree, values);
         if (!functions.containsKey(function)) {
             System.err.println("template.yaml has no function " + function + "; it has " + String.join(", ", functions.keySet()));
             System.exit(2);
@@ -50,7 +50,7 @@ public final class LocalInvoke {
         try (ContainerCredentials credentials = ContainerCredentials.start();
              LocalLambda lambda = new LocalLambda(functions.get(function),
                      LocalRuntimeArgs.runtime(args, template).runtime(credentials, System.err))) {
-            byte[] response = lambda.invoke(answeringTo(Files.readAllBytes(event), cloudFormation)).response();
+            byte[] response = lambda.invoke(asCloudFormationSends(Files.readAllBytes(event), templateTree, values, cloudFormation)).response();
             System.out.println(new String(response, StandardCharsets.UTF_8));
         } finally {
             cloudFormation.stop(0);
@@ -58,16 +58,28 @@ public final class LocalInvoke {
     }
 
     /**
-     * A custom resource event answers to its pre-signed ResponseURL: locally that is a server here, which prints what
-     * CloudFormation would receive. Other events go as they are.
+     * A custom resource event as CloudFormation sends it for this stack: the resource's properties from the template,
+     * resolved to this stack's physical ids (the event file's are an example stack's), and a pre-signed ResponseURL that
+     * is locally a server here, which prints what CloudFormation would receive. Other events go as they are.
      */
-    private static byte[] answeringTo(byte[] event, HttpServer cloudFormation) throws IOException {
+    private static byte[] asCloudFormationSends(byte[] event, JsonNode template, TemplateValues values, HttpServer cloudFormation)
+            throws IOException {
         JsonNode tree = JSON.readTree(event);
         if (!tree.has("ResponseURL")) {
             return event;
         }
-        ((ObjectNode) tree).put("ResponseURL", "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response");
-        return JSON.writeValueAsBytes(tree);
+        ObjectNode request = (ObjectNode) tree;
+        request.put("ResponseURL", "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response");
+        JsonNode resource = template.path("Resources").path(tree.path("LogicalResourceId").asText());
+        if (resource.has("Properties")) {
+            ObjectNode properties = (ObjectNode) request.withObject("/ResourceProperties");
+            resource.get("Properties").properties().forEach(property -> {
+                if (!property.getKey().equals("ServiceToken")) {
+                    properties.put(property.getKey(), values.resolve(property.getValue()));
+                }
+            });
+        }
+        return JSON.writeValueAsBytes(request);
     }
 
     /** The function's event in events/: its logical id without "Function", in kebab case. */

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,13 @@ final class LocalLambda implements AutoCloseable {
     }
 
     private static final int START_ATTEMPTS = 3;
+    /**
+     * How long Lambda lets an environment initialize, apart from the invocation's own timeout: 10 s on demand. With
+     * SnapStart, init (priming included) runs when the version is published, on no request's time, and may take
+     * minutes; locally it runs on the environment's first request, which is given as long, as a publish would be.
+     */
+    private static final Duration ON_DEMAND_INIT = Duration.ofSeconds(10);
+    private static final Duration SNAPSTART_INIT = Duration.ofMinutes(2);
     private final LambdaFunctionSpec function;
     private final Runtime runtime;
     private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
@@ -199,7 +207,8 @@ final class LocalLambda implements AutoCloseable {
             variables.put("AWS_EXECUTION_ENV", "AWS_Lambda_java25");
             variables.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
             variables.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memorySize()));
-            variables.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(function.timeout()));
+            // The emulator gives init and each invoke this long; LocalLambda enforces the invocation's own timeout.
+            variables.put("AWS_LAMBDA_FUNCTION_TIMEOUT", Long.toString(Math.max(initBudget().toSeconds(), function.timeout())));
             variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", function.snapStart() ? "snap-start" : "on-demand");
             variables.put("LAMBDA_TASK_ROOT", runtime.artefacts().resolve(function.logicalId()).toString());
             variables.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", runtime.credentials().fullUri());
@@ -212,9 +221,19 @@ final class LocalLambda implements AutoCloseable {
             return variables;
         }
 
+        private Duration initBudget() {
+            return function.snapStart() ? SNAPSTART_INIT : ON_DEMAND_INIT;
+        }
+
+        /**
+         * Invokes once. The invocation has the function's timeout, and the environment's first also its init's: a
+         * function still running then is stopped, as Lambda stops it, with its environment, and the answer is Lambda's
+         * timeout error.
+         */
         Invocation invoke(byte[] event) {
+            Duration timeout = Duration.ofSeconds(function.timeout()).plus(invoked ? Duration.ZERO : initBudget());
             HttpRequest request = HttpRequest.newBuilder(invocations)
-                    .timeout(Duration.ofSeconds(function.timeout() + 30L))
+                    .timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(event)).build();
             try {
                 byte[] response = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
@@ -222,6 +241,12 @@ final class LocalLambda implements AutoCloseable {
                         : new ColdStart(started, bridge.restoreRequestedNanos(), bridge.firstInvocationRequestedNanos(), System.nanoTime());
                 invoked = true;
                 return new Invocation(response, coldStart);
+            } catch (HttpTimeoutException timedOut) {
+                runtime.logs().println("[" + function.logicalId() + "] Task timed out after " + timeout.toSeconds()
+                        + " seconds" + (invoked ? "" : " (init and first invocation)") + "; its environment is stopped");
+                close();
+                return new Invocation(("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"Task timed out after "
+                        + timeout.toSeconds() + ".00 seconds\"}").getBytes(StandardCharsets.UTF_8), null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

@@ -13,7 +13,10 @@ final class TemplateValues {
         this.physicalIds = physicalIds;
     }
 
-    /** The given parameter values over the template's defaults, as a deployment would see them. */
+    /**
+     * The given parameter values over the template's defaults, as a deployment would see them; refused, as a deployment
+     * would refuse them, where the template's parameter constraints or Rules say no.
+     */
     static Map<String, String> parametersWithDefaults(JsonNode template, Map<String, String> given) {
         Map<String, String> parameters = new java.util.LinkedHashMap<>();
         template.path("Parameters").properties().forEach(parameter -> {
@@ -22,6 +25,7 @@ final class TemplateValues {
             }
         });
         parameters.putAll(given);
+        TemplateRules.check(template, parameters);
         return parameters;
     }
 

@@ -1,0 +1,142 @@
+package dev.registrytokens.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testing.TemplateResources;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code ./dev invoke} of every function of the template, each in a fresh (cold, unprimed) local Lambda runtime,
+ * while the machine is busy: registry logins hammer a local API and two threads keep the CPUs spinning, as when the
+ * end-to-end suite runs beside it. Every function must answer as it would on an idle machine: no 5xx, no FAILED
+ * custom resource, no denial for want of time. The deploy-time functions are the ones a cold JVM used to fail.
+ */
+@ExtendWith(AwsEmulator.class)
+class InvokeUnderLoadEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicBoolean LOADING = new AtomicBoolean(true);
+    private static final AtomicInteger LOGINS = new AtomicInteger();
+    private static final List<Thread> LOAD = new ArrayList<>();
+    private static LocalApiProcess api;
+    private static Path resources;
+
+    @BeforeAll
+    static void loadTheMachine() throws Exception {
+        api = LocalApiProcess.start(Map.of("LoginFailuresPerSource", "1000"));
+        resources = Files.createTempFile("resources-", ".properties");
+        Provision.writeResources(AwsEmulator.stack().physicalIds(), resources);
+        var token = api.createRegistryToken("busy" + Long.toHexString(System.nanoTime()), "load", "PULL");
+        String basic = "Basic " + Base64.getEncoder().encodeToString((token.username() + ":" + token.secret()).getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 4; i++) {
+            LOAD.add(Thread.ofPlatform().daemon().start(() -> {
+                try (HttpClient http = HttpClient.newHttpClient()) {
+                    while (LOADING.get()) {
+                        http.send(HttpRequest.newBuilder(api.uri("/v2/token?service=registry.local&scope=repository:x/y:pull"))
+                                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.discarding());
+                        LOGINS.incrementAndGet();
+                    }
+                } catch (Exception stopped) {
+                    // the API went away at the end
+                }
+            }));
+        }
+        for (int i = 0; i < 2; i++) {
+            LOAD.add(Thread.ofPlatform().daemon().start(() -> {
+                long spin = 0;
+                while (LOADING.get()) {
+                    spin += System.nanoTime() % 7;
+                }
+                if (spin == 42) {
+                    System.out.println("spun");
+                }
+            }));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        LOADING.set(false);
+        for (Thread thread : LOAD) {
+            thread.join(10_000);
+        }
+        System.out.println("logins served beside the invocations: " + LOGINS.get());
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    /** Every function of template.yaml, by logical id. */
+    static Stream<String> functions() {
+        List<String> functions = new ArrayList<>();
+        TemplateResources.readTemplate(ProjectFiles.template()).path("Resources").properties().forEach(resource -> {
+            if ("AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+                functions.add(resource.getKey());
+            }
+        });
+        return functions.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("functions")
+    void answersAsOnAnIdleMachine(String function) throws Exception {
+        Invocation invocation = invoke(function);
+        assertEquals(0, invocation.exitCode(), invocation::logs);
+        JsonNode response = JSON.readTree(invocation.stdout());
+        if (invocation.logs().contains("CloudFormation received: ")) {
+            String answer = invocation.logs().substring(invocation.logs().indexOf("CloudFormation received: "));
+            assertTrue(answer.contains("\"Status\":\"SUCCESS\""), invocation::logs);
+        } else if (response.has("statusCode")) {
+            assertTrue(response.get("statusCode").asInt() < 500, invocation::logs);
+        } else {
+            assertTrue(response.has("isAuthorized"), invocation::logs);
+            assertTrue(invocation.logs().contains("\"reason\":"), "a decision, not a dependency failure: " + invocation.logs());
+            assertTrue(!invocation.logs().contains("\"failure\":\"The "), "no dependency failed: " + invocation.logs());
+        }
+    }
+
+    private record Invocation(int exitCode, String stdout, String logs) {
+    }
+
+    /** What ./dev invoke runs: LocalInvoke in its own JVM, against the emulator and its resources. */
+    private static Invocation invoke(String function) throws Exception {
+        Path stdout = Files.createTempFile("invoke-", ".json");
+        Path stderr = Files.createTempFile("invoke-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LocalInvoke.class.getName(),
+                "--template", ProjectFiles.template().toString(), "--resources", resources.toString(),
+                "--endpoint", AwsEmulator.stack().endpoint().toString(), "--emulator", LocalApiProcess.runtimeInterfaceEmulator(),
+                "--function", function)
+                .directory(ProjectFiles.root().toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        Process process = builder.start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(function + " did not answer within 180 s: " + Files.readString(stderr));
+        }
+        return new Invocation(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+}
