@@ -127,6 +127,25 @@ class TemplateTest {
     }
 
     @Test
+    void theConsolesCspConnectsOnlyToItselfTheApisHostTheIssuerAndItsTokenEndpointHost() {
+        JsonNode policy = resources.at("/ConsoleSecurityHeaders/Properties/ResponseHeadersPolicyConfig/SecurityHeadersConfig"
+                + "/ContentSecurityPolicy/ContentSecurityPolicy/Fn::Sub");
+        String connectSrc = policy.get(0).asText().replaceFirst(".*connect-src ([^;]*);.*", "$1");
+        assertEquals("'self' https://${ApiDomainName} https://${IssuerHost}${TokenHost}", connectSrc, "no wildcard host");
+        assertEquals("{\"Fn::Select\":[2,{\"Fn::Split\":[\"/\",{\"Ref\":\"JwtIssuer\"}]}]}", policy.get(1).get("IssuerHost").toString());
+        assertEquals("{\"Fn::If\":[\"TokenEndpointOnIssuerHost\",\"\",{\"Fn::Sub\":\" https://${TokenEndpointHost}\"}]}",
+                policy.get(1).get("TokenHost").toString());
+        assertEquals("{\"Fn::Equals\":[{\"Ref\":\"TokenEndpointHost\"},\"\"]}", template.at("/Conditions/TokenEndpointOnIssuerHost").toString());
+        // ApiDomainName is the API's host: its custom domain, mapped to the API's stage, and the URL every output gives.
+        assertEquals("ApiDomainName", resources.at("/ApiDomain/Properties/DomainName/Ref").asText());
+        assertEquals("Api", resources.at("/ApiDomainMapping/Properties/ApiId/Ref").asText());
+        assertEquals("ApiDomain", resources.at("/ApiDomainMapping/Properties/DomainName/Ref").asText());
+        for (String output : List.of("ApiUrl", "RegistryTokenRealm", "RegistryRootCertBundleUrl")) {
+            assertTrue(template.at("/Outputs/" + output + "/Value/Fn::Sub").asText().startsWith("https://${ApiDomainName}"), output);
+        }
+    }
+
+    @Test
     void everyFunctionHasAnEventFile() {
         for (String function : functions().keySet()) {
             String eventFile = kebab(function.replaceFirst("Function$", "")) + ".json";
