@@ -1,4 +1,5 @@
-// OpenID Connect sign-in: authorization code with PKCE (S256), against the issuer the API trusts.
+// OpenID Connect sign-in: authorization code with PKCE (S256), against the issuer the API trusts, asking for the
+// management API's scope (config.scope): the API takes only access tokens granted it, never the ID token.
 // The access token lives in sessionStorage only (this tab, until it closes); never in localStorage, a URL or a log.
 
 const ACCESS_TOKEN = 'registry-tokens.access-token';
@@ -55,7 +56,7 @@ export async function signIn(config) {
   sessionStorage.setItem(PENDING_SIGN_IN, JSON.stringify({ state, verifier }));
   const url = new URL(authorize);
   url.search = new URLSearchParams({
-    response_type: 'code', client_id: config.clientId, redirect_uri: redirectUri(), scope: 'openid',
+    response_type: 'code', client_id: config.clientId, redirect_uri: redirectUri(), scope: `openid ${config.scope}`,
     state, code_challenge: challenge, code_challenge_method: 'S256',
   });
   location.assign(url);

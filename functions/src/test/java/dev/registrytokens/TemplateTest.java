@@ -75,25 +75,74 @@ class TemplateTest {
     @Test
     void everyPathWithRoutesAnswersOtherMethodsWith405AndItsAllowListIsTheTemplatesRoutes() {
         Map<String, Set<String>> methodsByPath = new TreeMap<>();
-        Set<String> anyPaths = new java.util.TreeSet<>();
-        functions().values().forEach(function -> function.at("/Properties/Events").valueStream()
+        Map<String, Set<String>> unmatchedByPath = new TreeMap<>();
+        functions().forEach((name, function) -> function.at("/Properties/Events").valueStream()
                 .filter(event -> event.path("Type").asText().equals("HttpApi"))
-                .forEach(event -> {
-                    String method = event.at("/Properties/Method").asText().toUpperCase();
-                    String path = event.at("/Properties/Path").asText();
-                    if (method.equals("ANY")) {
-                        anyPaths.add(path);
-                    } else {
-                        methodsByPath.computeIfAbsent(path, p -> new java.util.TreeSet<>()).add(method);
-                    }
-                }));
+                .forEach(event -> (name.equals("UnmatchedRequestFunction") ? unmatchedByPath : methodsByPath)
+                        .computeIfAbsent(event.at("/Properties/Path").asText(), p -> new TreeSet<>())
+                        .add(event.at("/Properties/Method").asText().toUpperCase())));
         Map<String, Set<String>> declared = new TreeMap<>();
         UnmatchedRequestHandler.parseAllowedMethods(resources.at("/UnmatchedRequestFunction/Properties/Environment/Variables/ALLOWED_METHODS")
-                .asText()).forEach((path, allowed) -> declared.put(path, new java.util.TreeSet<>(List.of(allowed.split(", ")))));
+                .asText()).forEach((path, allowed) -> declared.put(path, new TreeSet<>(List.of(allowed.split(", ")))));
         assertEquals(methodsByPath, declared, "ALLOWED_METHODS lists every route's methods, and no others");
-        Set<String> expectedAnyPaths = new java.util.TreeSet<>(methodsByPath.keySet());
-        expectedAnyPaths.add("/{proxy+}");
-        assertEquals(expectedAnyPaths, anyPaths, "an ANY route on every path with routes, and the catch-all");
+        Map<String, Set<String>> expectedUnmatched = new TreeMap<>();
+        methodsByPath.forEach((path, served) -> {
+            Set<String> unserved = new TreeSet<>(ROUTED_METHODS);
+            unserved.removeAll(served);
+            expectedUnmatched.put(path, unserved);
+        });
+        expectedUnmatched.put("/{proxy+}", new TreeSet<>(ROUTED_METHODS));
+        assertEquals(expectedUnmatched, unmatchedByPath, "a route per method each path does not serve, and the catch-all's");
+    }
+
+    /** Every method an HTTP API route can name but ANY and OPTIONS: OPTIONS is the CORS preflight's. */
+    private static final Set<String> ROUTED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+
+    @Test
+    void noRouteMatchesOptionsSoApiGatewayAnswersEveryPreflightFromTheConsole() {
+        Set<String> routes = new TreeSet<>();
+        functions().values().forEach(function -> function.at("/Properties/Events").valueStream()
+                .filter(event -> event.path("Type").asText().equals("HttpApi"))
+                .forEach(event -> routes.add(event.at("/Properties/Method").asText().toUpperCase() + " " + event.at("/Properties/Path").asText())));
+        assertTrue(routes.stream().noneMatch(route -> route.startsWith("ANY ") || route.startsWith("OPTIONS ")), routes.toString());
+        JsonNode cors = resources.at("/Api/Properties/CorsConfiguration");
+        assertEquals("https://${ConsoleDistribution.DomainName}", cors.at("/AllowOrigins/0/Fn::Sub").asText(), "the console's origin");
+        assertEquals(1, cors.get("AllowOrigins").size(), "the console's origin only");
+        Set<String> allowHeaders = new TreeSet<>();
+        cors.get("AllowHeaders").forEach(header -> allowHeaders.add(header.asText()));
+        assertEquals(Set.of("authorization", "content-type", "if-match"), allowHeaders, "what the console's calls send");
+    }
+
+    @Test
+    void everyManagementRouteRequiresTheManagementScopeSoIdTokensAreRefused() {
+        assertEquals("registry-tokens/manage", template.at("/Parameters/ManagementScope/Default").asText());
+        JsonNode authorizer = resources.at("/Api/Properties/Auth/Authorizers/ManagementJwt");
+        assertEquals("ManagementJwt", resources.at("/Api/Properties/Auth/DefaultAuthorizer").asText());
+        assertEquals(1, authorizer.get("AuthorizationScopes").size());
+        assertEquals("ManagementScope", authorizer.at("/AuthorizationScopes/0/Ref").asText());
+        functions().values().forEach(function -> function.at("/Properties/Events").valueStream()
+                .filter(event -> event.path("Type").asText().equals("HttpApi"))
+                .forEach(event -> assertTrue(event.at("/Properties/Auth/AuthorizationScopes").isMissingNode(),
+                        "no route overrides the authorizer's scopes: " + event)));
+    }
+
+    @Test
+    void theConsolesCspConnectsOnlyToItselfTheApisHostTheIssuerAndItsTokenEndpointHost() {
+        JsonNode policy = resources.at("/ConsoleSecurityHeaders/Properties/ResponseHeadersPolicyConfig/SecurityHeadersConfig"
+                + "/ContentSecurityPolicy/ContentSecurityPolicy/Fn::Sub");
+        String connectSrc = policy.get(0).asText().replaceFirst(".*connect-src ([^;]*);.*", "$1");
+        assertEquals("'self' https://${ApiDomainName} https://${IssuerHost}${TokenHost}", connectSrc, "no wildcard host");
+        assertEquals("{\"Fn::Select\":[2,{\"Fn::Split\":[\"/\",{\"Ref\":\"JwtIssuer\"}]}]}", policy.get(1).get("IssuerHost").toString());
+        assertEquals("{\"Fn::If\":[\"TokenEndpointOnIssuerHost\",\"\",{\"Fn::Sub\":\" https://${TokenEndpointHost}\"}]}",
+                policy.get(1).get("TokenHost").toString());
+        assertEquals("{\"Fn::Equals\":[{\"Ref\":\"TokenEndpointHost\"},\"\"]}", template.at("/Conditions/TokenEndpointOnIssuerHost").toString());
+        // ApiDomainName is the API's host: its custom domain, mapped to the API's stage, and the URL every output gives.
+        assertEquals("ApiDomainName", resources.at("/ApiDomain/Properties/DomainName/Ref").asText());
+        assertEquals("Api", resources.at("/ApiDomainMapping/Properties/ApiId/Ref").asText());
+        assertEquals("ApiDomain", resources.at("/ApiDomainMapping/Properties/DomainName/Ref").asText());
+        for (String output : List.of("ApiUrl", "RegistryTokenRealm", "RegistryRootCertBundleUrl")) {
+            assertTrue(template.at("/Outputs/" + output + "/Value/Fn::Sub").asText().startsWith("https://${ApiDomainName}"), output);
+        }
     }
 
     @Test

@@ -11,12 +11,11 @@ import java.util.Map;
 
 /**
  * What the HTTP API answers when no route serves a request, in the project's error shape rather than API Gateway's
- * {@code {"message":"Not Found"}}: {@code ANY} routes on every path that has routes answer 405 with {@code Allow}
- * (API Gateway prefers a route with the request's method, so these see only the methods the path does not serve),
- * and {@code ANY /{proxy+}} answers 404 for every other path.
+ * {@code {"message":"Not Found"}}: its routes on every path that has routes, one per method the path does not serve
+ * (OPTIONS aside, which API Gateway answers as CORS preflight), answer 405 with {@code Allow}, and its routes on
+ * {@code /{proxy+}} answer 404 for every other path.
  */
 public class UnmatchedRequestHandler extends ApiHandler {
-    private static final String CATCH_ALL = "ANY /{proxy+}";
     private final Map<String, String> allowedByPath;
 
     public UnmatchedRequestHandler() {
@@ -40,7 +39,8 @@ public class UnmatchedRequestHandler extends ApiHandler {
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         String routeKey = request.routeKey();
-        String allowed = routeKey == null || routeKey.equals(CATCH_ALL) ? null : allowedByPath.get(routeKey.substring(routeKey.indexOf(' ') + 1));
+        // The catch-all's path, /{proxy+}, is none of ALLOWED_METHODS' paths.
+        String allowed = routeKey == null ? null : allowedByPath.get(routeKey.substring(routeKey.indexOf(' ') + 1));
         if (allowed == null) {
             throw new ApiException(404, "not_found", "No such resource.", null);
         }

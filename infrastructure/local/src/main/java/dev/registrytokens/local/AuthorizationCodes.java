@@ -10,6 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +23,8 @@ import java.util.regex.Pattern;
  * public client: {@code /authorize} shows a form to sign in as any account, with any namespace and memberships
  * (NAMESPACE:ROLE pairs), and sends the browser back
  * with a one-time code; {@code POST /token} exchanges that code, with the PKCE verifier, for an access token that
- * the local gateway's JWT authorizer accepts.
+ * the local gateway's JWT authorizer accepts when it was granted the management scope, and an ID token when
+ * {@code openid} was asked for. Of the scopes asked for, the issuer grants {@code openid} and the management scope.
  */
 final class AuthorizationCodes {
     private static final Duration CODE_LIFETIME = Duration.ofMinutes(1);
@@ -31,7 +35,7 @@ final class AuthorizationCodes {
     private static final Pattern ACCOUNT = Pattern.compile(DevIssuer.NAME);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Grant(String subject, String namespace, String memberships, String challenge, Instant expiresAt) {
+    private record Grant(String subject, String namespace, String memberships, List<String> scopes, String challenge, Instant expiresAt) {
     }
 
     private final DevIssuer issuer;
@@ -77,7 +81,9 @@ final class AuthorizationCodes {
             return;
         }
         String code = randomCode();
-        grantsByCode.put(code, new Grant(account, namespace, memberships.orElse(null), request.get("code_challenge"),
+        List<String> scopes = Arrays.stream(request.getOrDefault("scope", "").split(" "))
+                .filter(scope -> scope.equals("openid") || scope.equals(issuer.scope())).distinct().toList();
+        grantsByCode.put(code, new Grant(account, namespace, memberships.orElse(null), scopes, request.get("code_challenge"),
                 Instant.now().plus(CODE_LIFETIME)));
         redirect(exchange, "code=" + code, request.get("state"));
     }
@@ -103,10 +109,17 @@ final class AuthorizationCodes {
                     "error_description", "The code is unknown, used, expired, or not for this redirect URI and verifier."));
             return;
         }
-        DevIssuer.sendJson(exchange, 200, Map.of(
-                "access_token", issuer.mint(grant.subject(), grant.namespace(), grant.memberships(), ACCESS_TOKEN_LIFETIME),
-                "token_type", "Bearer",
-                "expires_in", ACCESS_TOKEN_LIFETIME.toSeconds()));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("access_token", issuer.accessToken(grant.subject(), grant.namespace(), grant.memberships(), grant.scopes(),
+                ACCESS_TOKEN_LIFETIME));
+        if (grant.scopes().contains("openid")) {
+            answer.put("id_token", issuer.idToken(grant.subject(), grant.namespace(), grant.memberships(), client.clientId(),
+                    ACCESS_TOKEN_LIFETIME));
+        }
+        answer.put("token_type", "Bearer");
+        answer.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+        answer.put("scope", String.join(" ", grant.scopes()));
+        DevIssuer.sendJson(exchange, 200, answer);
     }
 
     private void redirect(HttpExchange exchange, String result, String state) throws IOException {
@@ -121,7 +134,7 @@ final class AuthorizationCodes {
     /** The form carries the client's request along in hidden fields, so that its POST can redirect as the GET would. */
     private static String signInForm(Map<String, String> request, String rejection) {
         StringBuilder hidden = new StringBuilder();
-        for (String name : new String[] {"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"}) {
+        for (String name : new String[] {"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"}) {
             if (request.get(name) != null) {
                 hidden.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"").append(escape(request.get(name))).append("\">");
             }

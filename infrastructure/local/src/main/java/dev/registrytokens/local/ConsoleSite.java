@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Serves the web console's static files ({@code console/}) under {@link #PATH}, on the local API's own origin, with
- * the headers a deployed console gets: a strict Content-Security-Policy (scripts and styles from its own files only,
- * requests only to the API and the identity provider), {@code nosniff} and no referrer. {@code config.json} tells the
- * console where the API and its identity provider are. Each request gets an access line, as the gateway writes them.
+ * Serves the web console's static files ({@code console/}) under {@link #PATH}, meant to be opened on another origin
+ * than the API's (as deployed: CloudFront's and API Gateway's), with the headers a deployed console gets: a strict
+ * Content-Security-Policy (scripts and styles from its own files only, requests only to its own origin, the API and
+ * the identity provider), {@code nosniff} and no referrer. {@code config.json} tells the console where the API and
+ * its identity provider are, and the scope to ask for. Each request gets an access line, as the gateway writes them.
  */
 final class ConsoleSite implements HttpHandler {
     static final String PATH = "/console/";
@@ -35,20 +36,25 @@ final class ConsoleSite implements HttpHandler {
     private final String contentSecurityPolicy;
     private final PrintStream accessLog;
 
-    /** The console's settings: its client id at the issuer, and the registry host its docker login line names. */
-    record Settings(String issuer, String clientId, String registryHost) {
+    /**
+     * The console's settings: the API's origin, its client id at the issuer and the scope it asks for, and the
+     * registry host its docker login line names.
+     */
+    record Settings(String apiUrl, String issuer, String clientId, String scope, String registryHost) {
     }
 
     ConsoleSite(Path root, Settings settings, PrintStream accessLog) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("apiUrl", "");
+        config.put("apiUrl", settings.apiUrl());
         config.put("issuer", settings.issuer());
         config.put("clientId", settings.clientId());
+        config.put("scope", settings.scope());
         config.put("registryHost", settings.registryHost());
         this.config = JSON.writeValueAsBytes(config);
         this.contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                + "connect-src 'self' " + origin(settings.issuer()) + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+                + "connect-src 'self' " + origin(settings.apiUrl()) + " " + origin(settings.issuer())
+                + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
         this.accessLog = accessLog;
     }
 

@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
 /**
  * A stand-in for the identity provider that guards the management API in production: it signs RS256
  * bearer JWTs for any account and publishes its key as a JWKS, and signs the console in through the same OIDC
- * endpoints (discovery, authorize, token) a real provider has. Local use only.
+ * endpoints (discovery, authorize, token) a real provider has. Its access tokens carry the management scope in their
+ * {@code scope} claim (only the scopes asked for, in the code flow); its ID tokens, addressed to the client, none.
+ * Local use only.
  */
 public final class DevIssuer {
     static final String KEY_ID = "dev-issuer-1";
@@ -42,6 +44,7 @@ public final class DevIssuer {
 
     private final String issuer;
     private final String audience;
+    private final String scope;
     private final KeyPair keys;
     private HttpServer server;
 
@@ -52,13 +55,13 @@ public final class DevIssuer {
     /**
      * Serves the issuer on 127.0.0.1 (port 0 picks a free one): its JWKS and OpenID configuration; the authorization
      * code flow with PKCE (S256) for {@code client}, whose sign-in form lets anyone sign in as any account; and
-     * {@code GET /token?sub=SUB[&namespace=NAMESPACE][&namespaces=NS:ROLE+NS:ROLE]}, which answers a fresh bearer JWT as
-     * plain text carrying exactly the claims asked for.
+     * {@code GET /token?sub=SUB[&namespace=NAMESPACE][&namespaces=NS:ROLE+NS:ROLE]}, which answers a fresh access token
+     * as plain text carrying exactly the claims asked for, and {@code scope} (the management API's scope).
      */
-    public static DevIssuer start(int port, String audience, Client client) throws IOException {
+    public static DevIssuer start(int port, String audience, String scope, Client client) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        DevIssuer issuer = new DevIssuer(url, audience);
+        DevIssuer issuer = new DevIssuer(url, audience, scope);
         issuer.server = server;
         AuthorizationCodes codes = new AuthorizationCodes(issuer, client);
         server.createContext("/.well-known/jwks.json", exchange -> sendJson(exchange, 200, issuer.jwks()));
@@ -103,6 +106,7 @@ public final class DevIssuer {
         document.put("token_endpoint", issuer + "/token");
         document.put("jwks_uri", issuer + "/.well-known/jwks.json");
         document.put("response_types_supported", List.of("code"));
+        document.put("scopes_supported", List.of("openid", scope));
         document.put("grant_types_supported", List.of("authorization_code"));
         document.put("code_challenge_methods_supported", List.of("S256"));
         document.put("token_endpoint_auth_methods_supported", List.of("none"));
@@ -136,9 +140,10 @@ public final class DevIssuer {
         }
     }
 
-    DevIssuer(String issuer, String audience) {
+    DevIssuer(String issuer, String audience, String scope) {
         this.issuer = issuer;
         this.audience = audience;
+        this.scope = scope;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -156,17 +161,43 @@ public final class DevIssuer {
         return audience;
     }
 
-    /** A bearer JWT for the account; the namespace claim is left out when null. */
+    /** The management API's scope, which the access tokens carry. */
+    public String scope() {
+        return scope;
+    }
+
+    /** An access token for the account; the namespace claim is left out when null. */
     public String mint(String subject, String namespace, Duration lifetime) {
         return mint(subject, namespace, null, lifetime);
     }
 
     /**
-     * A bearer JWT for the account with its memberships: {@code memberships} (space-separated {@code NAMESPACE:ROLE}
-     * pairs) goes into the {@link #NAMESPACES_CLAIM} claim as that one string, as a Cognito custom attribute would;
-     * either claim is left out when null.
+     * An access token for the account with its memberships and the management scope: {@code memberships}
+     * (space-separated {@code NAMESPACE:ROLE} pairs) goes into the {@link #NAMESPACES_CLAIM} claim as that one string,
+     * as a Cognito custom attribute would; either claim is left out when null.
      */
     public String mint(String subject, String namespace, String memberships, Duration lifetime) {
+        return accessToken(subject, namespace, memberships, List.of(scope), lifetime);
+    }
+
+    /** An access token for the API's audience, with {@code scopes} in its {@code scope} claim (left out when none). */
+    String accessToken(String subject, String namespace, String memberships, List<String> scopes, Duration lifetime) {
+        Map<String, Object> claims = claims(audience, subject, namespace, memberships, lifetime);
+        if (!scopes.isEmpty()) {
+            claims.put("scope", String.join(" ", scopes));
+        }
+        return sign(Map.of("alg", "RS256", "typ", "at+jwt", "kid", KEY_ID), claims);
+    }
+
+    /**
+     * An OpenID Connect ID token: addressed to the client ({@code aud} is its client id), with the account's claims
+     * and no scope, so an API that requires one refuses it.
+     */
+    String idToken(String subject, String namespace, String memberships, String clientId, Duration lifetime) {
+        return sign(Map.of("alg", "RS256", "typ", "JWT", "kid", KEY_ID), claims(clientId, subject, namespace, memberships, lifetime));
+    }
+
+    private Map<String, Object> claims(String audience, String subject, String namespace, String memberships, Duration lifetime) {
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
@@ -182,7 +213,7 @@ public final class DevIssuer {
         claims.put("nbf", now.getEpochSecond());
         claims.put("exp", now.plus(lifetime).getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
-        return sign(Map.of("alg", "RS256", "typ", "JWT", "kid", KEY_ID), claims);
+        return claims;
     }
 
     /** Signs arbitrary claims: tests use it to make expired or wrongly addressed tokens. */

@@ -28,7 +28,9 @@ import java.util.UUID;
  * (payload 2.0) event that API Gateway would send, runs the route's authorizer first (JWT, or a Lambda REQUEST
  * authorizer in its own runtime), invokes the route's function in its local Lambda runtime, and turns the answer
  * back into HTTP, with API Gateway's own answers for unmatched routes (404), failed authorization (401/403) and
- * failed functions (500). Writes one access line per request, as API Gateway's access logging does.
+ * failed functions (500). Applies the API's CORS configuration as API Gateway does ({@link Cors}): answers a preflight
+ * itself unless a route matches OPTIONS, and puts the configured CORS headers, never a function's, on every other
+ * answer. Writes one access line per request, as API Gateway's access logging does.
  */
 final class Gateway implements HttpHandler {
     private static final DateTimeFormatter REQUEST_TIME =
@@ -39,12 +41,14 @@ final class Gateway implements HttpHandler {
     static final String ACCESS_LOG_PREFIX = "[gateway] ";
 
     private final Routes routes;
+    private final Optional<Cors> cors;
     private final Map<String, JwtAuthorizer> jwtAuthorizers = new HashMap<>();
     private final LambdaRuntimes functions;
     private final PrintStream accessLog;
 
-    Gateway(Routes routes, LambdaRuntimes functions, PrintStream accessLog) {
+    Gateway(Routes routes, Optional<Cors> cors, LambdaRuntimes functions, PrintStream accessLog) {
         this.routes = routes;
+        this.cors = cors;
         this.functions = functions;
         this.accessLog = accessLog;
         for (Routes.Route route : routes.all()) {
@@ -82,6 +86,11 @@ final class Gateway implements HttpHandler {
 
     private void respond(HttpExchange exchange, String requestId) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
+        if (exchange.getRequestMethod().equals("OPTIONS") && cors.isPresent() && routes.match("OPTIONS", path).isEmpty()) {
+            // A preflight, on any path: API Gateway answers it itself, before any authorizer.
+            write(exchange, requestId, 204, cors.get().preflightHeaders(exchange.getRequestHeaders().getFirst("Origin")), new byte[0]);
+            return;
+        }
         Optional<Routes.Match> match = routes.match(exchange.getRequestMethod(), path);
         if (match.isEmpty()) {
             send(exchange, requestId, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
@@ -93,14 +102,20 @@ final class Gateway implements HttpHandler {
             case Routes.None none -> {
             }
             case Routes.Jwt jwt -> {
-                Optional<Map<String, String>> claims = jwtAuthorizers.get(jwt.name()).verify(event.getHeaders().get("authorization"));
-                if (claims.isEmpty()) {
-                    sendUnauthorizedBearer(exchange, requestId);
-                    return;
+                switch (jwtAuthorizers.get(jwt.name()).authorize(event.getHeaders().get("authorization"), jwt.scopes())) {
+                    case JwtAuthorizer.Unauthorized unauthorized -> {
+                        sendUnauthorizedBearer(exchange, requestId);
+                        return;
+                    }
+                    case JwtAuthorizer.Forbidden forbidden -> {
+                        sendInsufficientScope(exchange, requestId, jwt.scopes());
+                        return;
+                    }
+                    case JwtAuthorizer.Allowed allowed -> event.getRequestContext().setAuthorizer(
+                            APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(allowed.claims())
+                                            .withScopes(allowed.scopes().isEmpty() ? null : allowed.scopes()).build()).build());
                 }
-                event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                        .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                                .withClaims(claims.get()).withScopes(null).build()).build());
             }
             case Routes.LambdaRequest lambda -> {
                 if (lambda.identityHeaders().stream().anyMatch(h -> event.getHeaders().get(h.toLowerCase()) == null)) {
@@ -244,13 +259,36 @@ final class Gateway implements HttpHandler {
                         + "\"message\":\"A valid bearer token is required.\",\"field\":null}}").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** API Gateway's own 403 body plus the project's error object, as for 401. */
+    private void sendInsufficientScope(HttpExchange exchange, String requestId, List<String> scopes) throws IOException {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "forbidden");
+        error.put("message", "The bearer token carries none of the scopes this route requires (" + String.join(", ", scopes)
+                + "): an access token granted one is required, not an ID token.");
+        error.put("field", null);
+        send(exchange, requestId, 403, Map.of("Content-Type", "application/json"),
+                JSON.writeValueAsBytes(Map.of("message", "Forbidden", "error", error)));
+    }
+
     private void sendApiGatewayError(HttpExchange exchange, String requestId, int status, String message) throws IOException {
         send(exchange, requestId, status, Map.of("Content-Type", "application/json"),
                 ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Logs the request first, so its line is in the log before the client has the answer. */
+    /** An answer with the API's CORS headers in place of any the function sent. */
     private void send(HttpExchange exchange, String requestId, int status, Map<String, String> headers, byte[] body) throws IOException {
+        Map<String, String> answered = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (!Cors.isCorsHeader(name)) {
+                answered.put(name, value);
+            }
+        });
+        cors.ifPresent(configuration -> answered.putAll(configuration.responseHeaders(exchange.getRequestHeaders().getFirst("Origin"))));
+        write(exchange, requestId, status, answered, body);
+    }
+
+    /** Logs the request first, so its line is in the log before the client has the answer. */
+    private void write(HttpExchange exchange, String requestId, int status, Map<String, String> headers, byte[] body) throws IOException {
         logAccess(exchange, requestId, status);
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         boolean empty = body.length == 0 || status == 204 || exchange.getRequestMethod().equals("HEAD");

@@ -13,6 +13,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,11 @@ import java.util.Optional;
 
 /**
  * What API Gateway's HTTP API JWT authorizer does: takes the bearer token, checks its RS256 signature
- * against the issuer's JWKS, then {@code iss}, {@code aud} (one of the configured audiences), {@code exp}
- * and {@code nbf}. Verified claims reach the handler as strings, rendered as API Gateway renders them (see
- * {@link #claimAsString}).
+ * against the issuer's JWKS, then {@code iss}, {@code aud} (one of the configured audiences; {@code client_id}
+ * instead only when the token has no {@code aud}), {@code exp} and {@code nbf}, and last the route's authorization
+ * scopes: the token's {@code scope} claim (space-separated) or else its {@code scp} claim must hold one of them, so an
+ * ID token (which has no scope) is refused on such a route. Verified claims reach the handler as strings, rendered
+ * as API Gateway renders them (see {@link #claimAsString}).
  */
 final class JwtAuthorizer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,8 +58,48 @@ final class JwtAuthorizer {
         }
     }
 
+    /** What the authorizer decides for a request to a route that requires one of {@code routeScopes} (none: any token). */
+    sealed interface Decision permits Allowed, Unauthorized, Forbidden {
+    }
+
+    /** The token's claims as the handler gets them, and its scopes. */
+    record Allowed(Map<String, String> claims, List<String> scopes) implements Decision {
+    }
+
+    /** 401: no valid token. */
+    record Unauthorized() implements Decision {
+    }
+
+    /** 403: a valid token that carries none of the route's scopes. */
+    record Forbidden() implements Decision {
+    }
+
+    Decision authorize(String authorizationHeader, List<String> routeScopes) {
+        Optional<JsonNode> claims = verifiedClaims(authorizationHeader);
+        if (claims.isEmpty()) {
+            return new Unauthorized();
+        }
+        List<String> scopes = scopes(claims.get());
+        if (!routeScopes.isEmpty() && scopes.stream().noneMatch(routeScopes::contains)) {
+            return new Forbidden();
+        }
+        return new Allowed(asStrings(claims.get()), scopes);
+    }
+
+    /** {@code scope} split at spaces, or else {@code scp} (an array, or a string split likewise); none when neither. */
+    private static List<String> scopes(JsonNode claims) {
+        JsonNode scope = claims.has("scope") ? claims.get("scope") : claims.path("scp");
+        return scope.isArray() ? scope.valueStream().map(JsonNode::asText).toList()
+                : scope.isTextual() ? Arrays.stream(scope.asText().split(" ")).filter(s -> !s.isEmpty()).toList()
+                : List.of();
+    }
+
     /** The verified claims, or empty for a missing, malformed, forged, expired or misaddressed token. */
     Optional<Map<String, String>> verify(String authorizationHeader) {
+        return verifiedClaims(authorizationHeader).map(JwtAuthorizer::asStrings);
+    }
+
+    private Optional<JsonNode> verifiedClaims(String authorizationHeader) {
         if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
@@ -78,20 +121,25 @@ final class JwtAuthorizer {
             }
             JsonNode claims = JSON.readTree(Base64Url.decode(parts[1]));
             long now = Instant.now().getEpochSecond();
-            boolean audienceMatches = claims.path("aud").isArray()
-                    ? audiences.stream().anyMatch(a -> claims.path("aud").valueStream().anyMatch(v -> a.equals(v.asText())))
-                    : audiences.contains(claims.path("aud").asText());
+            JsonNode audience = claims.has("aud") ? claims.get("aud") : claims.path("client_id");
+            boolean audienceMatches = audience.isArray()
+                    ? audiences.stream().anyMatch(a -> audience.valueStream().anyMatch(v -> a.equals(v.asText())))
+                    : audience.isTextual() && audiences.contains(audience.asText());
             if (!issuer.equals(claims.path("iss").asText()) || !audienceMatches
                     || !claims.path("exp").canConvertToLong() || claims.path("exp").asLong() <= now
                     || (claims.has("nbf") && claims.path("nbf").asLong() > now)) {
                 return Optional.empty();
             }
-            Map<String, String> asStrings = new LinkedHashMap<>();
-            claims.properties().forEach(claim -> claimAsString(claim.getValue()).ifPresent(text -> asStrings.put(claim.getKey(), text)));
-            return Optional.of(asStrings);
+            return Optional.of(claims);
         } catch (Exception malformed) {
             return Optional.empty();
         }
+    }
+
+    private static Map<String, String> asStrings(JsonNode claims) {
+        Map<String, String> asStrings = new LinkedHashMap<>();
+        claims.properties().forEach(claim -> claimAsString(claim.getValue()).ifPresent(text -> asStrings.put(claim.getKey(), text)));
+        return asStrings;
     }
 
     /**

@@ -18,9 +18,11 @@ import java.util.concurrent.Executors;
 
 /**
  * The local stand-in for {@code sam local start-api} (which needs Docker): the dev issuer on one port, and the
- * template's HTTP API (with the web console under {@code /console/}) on another, each route served by its function's {@code sam build} artefact in a local
+ * template's HTTP API on another, each route served by its function's {@code sam build} artefact in a local
  * Lambda runtime, with credentials only from a local container-credentials endpoint; and a TTL sweeper, since the
- * emulator has no TTL.
+ * emulator has no TTL. The API is {@code http://127.0.0.1:PORT}; the web console is {@code http://localhost:PORT/console/},
+ * another origin, which the API's CORS configuration allows in place of the deployed console's, so that the console
+ * calls the API cross-origin as it does deployed.
  */
 public final class LocalApi {
     private static final Duration TTL_MAX_DELAY = Duration.ofSeconds(30);
@@ -61,9 +63,11 @@ public final class LocalApi {
         JsonNode templateTree = TemplateResources.readTemplate(template);
         Map<String, String> resolvedParameters = new HashMap<>(TemplateValues.parametersWithDefaults(templateTree, parameters));
         HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        String consoleUrl = "http://127.0.0.1:" + apiServer.getAddress().getPort() + ConsoleSite.PATH;
+        String apiUrl = "http://127.0.0.1:" + apiServer.getAddress().getPort();
+        String consoleOrigin = "http://localhost:" + apiServer.getAddress().getPort();
+        String consoleUrl = consoleOrigin + ConsoleSite.PATH;
         DevIssuer issuer = DevIssuer.start(issuerPort, parameters.getOrDefault("JwtAudience", "registry-tokens-local"),
-                new DevIssuer.Client(resolvedParameters.get("ConsoleClientId"), consoleUrl));
+                resolvedParameters.get("ManagementScope"), new DevIssuer.Client(resolvedParameters.get("ConsoleClientId"), consoleUrl));
         HttpServer issuerServer = issuer.server();
         resolvedParameters.putIfAbsent("JwtIssuer", issuer.issuer());
         resolvedParameters.putIfAbsent("JwtAudience", issuer.audience());
@@ -72,9 +76,10 @@ public final class LocalApi {
         ContainerCredentials credentials = ContainerCredentials.start();
         LambdaRuntimes functions = new LambdaRuntimes(LambdaFunctionSpec.fromTemplate(templateTree, values),
                 settings.runtime(credentials, System.out));
-        apiServer.createContext("/", new Gateway(routes, functions, System.out));
+        apiServer.createContext("/", new Gateway(routes, Cors.fromTemplate(templateTree, consoleOrigin), functions, System.out));
         apiServer.createContext(ConsoleSite.PATH, new ConsoleSite(template.toAbsolutePath().getParent().resolve("console"),
-                new ConsoleSite.Settings(resolvedParameters.get("JwtIssuer"), resolvedParameters.get("ConsoleClientId"), registryHost),
+                new ConsoleSite.Settings(apiUrl, resolvedParameters.get("JwtIssuer"), resolvedParameters.get("ConsoleClientId"),
+                        resolvedParameters.get("ManagementScope"), registryHost),
                 System.out));
         apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         apiServer.start();

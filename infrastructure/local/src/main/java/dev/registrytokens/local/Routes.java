@@ -16,7 +16,8 @@ final class Routes {
     record None() implements Authorizer {
     }
 
-    record Jwt(String name, String issuer, List<String> audiences) implements Authorizer {
+    /** {@code scopes}: the route's authorization scopes, of which the token must carry one (none: any token). */
+    record Jwt(String name, String issuer, List<String> audiences, List<String> scopes) implements Authorizer {
     }
 
     /** A Lambda REQUEST authorizer, payload 2.0 with simple responses. */
@@ -73,21 +74,23 @@ final class Routes {
                 }
                 regex.append(Pattern.quote(path.substring(last)));
                 routes.add(new Route(properties.path("Method").asText().toUpperCase(), path, Pattern.compile(regex.toString()),
-                        names, resource.getKey(), authorizer(authorizerName, auth, values)));
+                        names, resource.getKey(), authorizer(authorizerName, properties.at("/Auth/AuthorizationScopes"), auth, values)));
             }
         }
         return new Routes(routes);
     }
 
-    private static Authorizer authorizer(String name, JsonNode auth, TemplateValues values) {
+    /** {@code routeScopes}: the event's own AuthorizationScopes, which replace its authorizer's (as SAM applies them). */
+    private static Authorizer authorizer(String name, JsonNode routeScopes, JsonNode auth, TemplateValues values) {
         if (name.equals("NONE")) {
             return new None();
         }
         JsonNode definition = auth.path("Authorizers").path(name);
         if (definition.has("JwtConfiguration")) {
             JsonNode jwt = definition.get("JwtConfiguration");
+            JsonNode scopes = routeScopes.isMissingNode() ? definition.path("AuthorizationScopes") : routeScopes;
             return new Jwt(name, values.resolve(jwt.path("issuer")),
-                    jwt.path("audience").valueStream().map(values::resolve).toList());
+                    jwt.path("audience").valueStream().map(values::resolve).toList(), scopes.valueStream().map(values::resolve).toList());
         }
         if (definition.has("FunctionArn")) {
             // !GetAtt Fn.Arn, or !Ref Fn.Alias (the SnapStart alias that AutoPublishAlias makes)
@@ -101,21 +104,21 @@ final class Routes {
     }
 
     /**
-     * The route for a request as API Gateway picks it: exact method before ANY, and a path without a greedy
-     * {@code {proxy+}} before one with it.
+     * The route for a request as API Gateway picks it, most specific first: a path without a greedy {@code {proxy+}}
+     * before one with it, and on either, the request's method before ANY.
      */
     Optional<Match> match(String method, String path) {
-        List<Route> specificFirst = routes.stream()
-                .sorted(java.util.Comparator.comparing((Route route) -> route.path().contains("+}"))).toList();
-        for (String candidateMethod : List.of(method, "ANY")) {
-            for (Route route : specificFirst) {
-                Matcher matcher = route.pattern().matcher(path);
-                if (route.method().equals(candidateMethod) && matcher.matches()) {
-                    Map<String, String> parameters = new java.util.LinkedHashMap<>();
-                    for (int i = 0; i < route.parameterNames().size(); i++) {
-                        parameters.put(route.parameterNames().get(i), matcher.group(i + 1));
+        for (boolean greedy : List.of(false, true)) {
+            for (String candidateMethod : List.of(method, "ANY")) {
+                for (Route route : routes) {
+                    Matcher matcher = route.pattern().matcher(path);
+                    if (route.path().contains("+}") == greedy && route.method().equals(candidateMethod) && matcher.matches()) {
+                        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+                        for (int i = 0; i < route.parameterNames().size(); i++) {
+                            parameters.put(route.parameterNames().get(i), matcher.group(i + 1));
+                        }
+                        return Optional.of(new Match(route, parameters));
                     }
-                    return Optional.of(new Match(route, parameters));
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.registrytokens.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The dev issuer's authorization code flow: a code is good once, for its client, redirect URI and PKCE verifier. */
 class AuthorizationCodesTest {
     private static final String REDIRECT = "http://127.0.0.1:1/console/";
+    private static final String SCOPE = JwtAuthorizerTest.SCOPE;
     private static final String VERIFIER = "a".repeat(43);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static DevIssuer issuer;
@@ -31,7 +33,7 @@ class AuthorizationCodesTest {
 
     @BeforeAll
     static void startIssuer() throws Exception {
-        issuer = DevIssuer.start(0, "registry-tokens-test", new DevIssuer.Client("console", REDIRECT));
+        issuer = DevIssuer.start(0, "registry-tokens-test", SCOPE, new DevIssuer.Client("console", REDIRECT));
         authorizer = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test"));
         authorizer.loadKeys();
     }
@@ -92,6 +94,25 @@ class AuthorizationCodesTest {
         assertEquals("acme", claims.get("sub"));
         assertEquals("acme", claims.get("namespace"));
         assertEquals(400, exchange(code, VERIFIER, REDIRECT).statusCode(), "a code is good once");
+    }
+
+    @Test
+    void grantsTheManagementScopeOnlyWhenAskedForAndAnIdTokenForOpenidWhichTheManagementRoutesRefuse() throws Exception {
+        JwtAuthorizer withConsoleAudience = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test", "console"));
+        withConsoleAudience.loadKeys();
+        JsonNode tokens = JSON.readTree(exchange(code(Map.of("account", "acme", "scope", "openid " + SCOPE + " email")), VERIFIER, REDIRECT).body());
+        assertEquals("openid " + SCOPE, tokens.get("scope").asText(), "what it knows of what was asked");
+        var access = assertInstanceOf(JwtAuthorizer.Allowed.class,
+                withConsoleAudience.authorize("Bearer " + tokens.get("access_token").asText(), List.of(SCOPE)));
+        assertEquals("acme", access.claims().get("sub"));
+        String idToken = "Bearer " + tokens.get("id_token").asText();
+        assertEquals("console", withConsoleAudience.verify(idToken).orElseThrow().get("aud"), "an ID token is the client's");
+        assertInstanceOf(JwtAuthorizer.Forbidden.class, withConsoleAudience.authorize(idToken, List.of(SCOPE)));
+
+        JsonNode openidOnly = JSON.readTree(exchange(code(Map.of("account", "acme", "scope", "openid")), VERIFIER, REDIRECT).body());
+        assertInstanceOf(JwtAuthorizer.Forbidden.class,
+                withConsoleAudience.authorize("Bearer " + openidOnly.get("access_token").asText(), List.of(SCOPE)), "not granted unasked");
+        assertTrue(JSON.readTree(exchange(code(), VERIFIER, REDIRECT).body()).path("id_token").isMissingNode(), "no ID token without openid");
     }
 
     /** The claims of the access token a sign-in with these fields gets. */

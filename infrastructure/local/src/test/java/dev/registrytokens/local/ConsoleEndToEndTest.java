@@ -28,9 +28,11 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The web console in a real headless Chromium, on the local API as ./dev up runs it: signed in through the dev
- * issuer's OIDC flow, every action done by clicking what a person sees, each secret it shows checked against a real
- * registry with skopeo. The tests run in order, as one person's session.
+ * The web console in a real headless Chromium, on the local API as ./dev up runs it: served from another origin than
+ * the API's (http://localhost:PORT against http://127.0.0.1:PORT), so that every call is cross-origin and passes
+ * the gateway's CORS preflight, as deployed; signed in through the dev issuer's OIDC flow, every action done by
+ * clicking what a person sees, each secret it shows checked against a real registry with skopeo. The tests run in
+ * order, as one person's session.
  */
 @ExtendWith(AwsEmulator.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -158,11 +160,16 @@ class ConsoleEndToEndTest {
     @Order(1)
     void servesTheConsoleWithAStrictContentSecurityPolicyAndAnAccessLine() throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(api.uri("/console/")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(api.consoleUri("/console/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
             assertTrue(policy.contains("script-src 'self';") && !policy.contains("unsafe-inline"), policy);
-            assertTrue(policy.contains("connect-src 'self' http://127.0.0.1:" + api.issuerPort + ";"), policy);
+            assertTrue(policy.contains("connect-src 'self' http://127.0.0.1:" + api.port + " http://127.0.0.1:" + api.issuerPort + ";"),
+                    "exactly the API and the issuer besides its own origin: " + policy);
+            JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                    api.consoleUri("/console/config.json")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(api.uri("").toString(), config.get("apiUrl").asText(), "the API is on another origin");
+            assertEquals("registry-tokens/manage", config.get("scope").asText());
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
             assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElseThrow());
             assertFalse(page.body().contains("<script>"), "no inline script");
@@ -174,14 +181,18 @@ class ConsoleEndToEndTest {
 
     @Test
     @Order(2)
-    void signsInThroughTheDevIssuerAndShowsTheEmptyState() {
-        browser.driver.get(api.uri("/console/").toString());
+    void signsInThroughTheDevIssuerAndShowsTheEmptyStateCallingTheApiFromAnotherOrigin() throws Exception {
+        browser.driver.get(api.consoleUri("/console/").toString());
         browser.button("Sign in").click();
         browser.field("Sign in as ACCOUNT").sendKeys(ACCOUNT);
         browser.button("Sign in").click();
         browser.await(By.id("empty"));
         assertEquals("Access Tokens", browser.driver.getTitle());
-        assertEquals(api.uri("/console/").toString(), browser.driver.getCurrentUrl(), "the code left the address bar");
+        assertEquals(api.consoleUri("/console/").toString(), browser.driver.getCurrentUrl(), "the code left the address bar");
+        assertEquals(api.consoleOrigin(), browser.script("return location.origin"));
+        assertTrue(api.accessLines().stream().anyMatch(line -> line.method().equals("OPTIONS")
+                        && line.path().equals("/namespaces/" + ACCOUNT + "/tokens") && line.status() == 204),
+                "the list came cross-origin, after the gateway answered the browser's preflight");
         assertEquals("Create token", browser.driver.findElement(By.id("create")).getAccessibleName());
         assertEquals("+", browser.driver.findElement(By.id("create")).getText());
     }

@@ -2,6 +2,7 @@ package dev.registrytokens.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -18,12 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /** The dev issuer's {@code GET /token}, which ./dev token calls: exactly the claims asked for. */
 class DevIssuerTest {
+    private static final String SCOPE = JwtAuthorizerTest.SCOPE;
     private static DevIssuer issuer;
     private static JwtAuthorizer authorizer;
 
     @BeforeAll
     static void startIssuer() throws Exception {
-        issuer = DevIssuer.start(0, "registry-tokens-test", new DevIssuer.Client("console", "http://127.0.0.1:1/console/"));
+        issuer = DevIssuer.start(0, "registry-tokens-test", SCOPE, new DevIssuer.Client("console", "http://127.0.0.1:1/console/"));
         authorizer = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test"));
         authorizer.loadKeys();
     }
@@ -66,6 +68,15 @@ class DevIssuerTest {
         assertEquals("alice", both.get("namespace"));
         assertEquals("acme:member", both.get("registry_namespaces"));
         assertFalse(claims("sub=alice&namespaces=").containsKey("registry_namespaces"), "empty memberships are none");
+    }
+
+    @Test
+    void mintsAccessTokensWithTheManagementScopeThatAManagementRouteAccepts() throws Exception {
+        HttpResponse<String> answer = token("sub=alice&namespace=alice");
+        assertEquals(200, answer.statusCode(), answer.body());
+        var allowed = assertInstanceOf(JwtAuthorizer.Allowed.class, authorizer.authorize("Bearer " + answer.body().strip(), List.of(SCOPE)));
+        assertEquals(SCOPE, allowed.claims().get("scope"));
+        assertEquals(List.of(SCOPE), allowed.scopes());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.registrytokens.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -14,12 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class JwtAuthorizerTest {
+    static final String SCOPE = "registry-tokens/manage";
     private static DevIssuer issuer;
     private static JwtAuthorizer authorizer;
 
     @BeforeAll
     static void startIssuer() throws Exception {
-        issuer = DevIssuer.start(0, "registry-tokens-test", new DevIssuer.Client("console", "http://127.0.0.1:1/console/"));
+        issuer = DevIssuer.start(0, "registry-tokens-test", SCOPE, new DevIssuer.Client("console", "http://127.0.0.1:1/console/"));
         authorizer = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test"));
         authorizer.loadKeys();
     }
@@ -85,7 +87,7 @@ class JwtAuthorizerTest {
 
     @Test
     void rejectsATokenSignedWithAnotherKey() {
-        DevIssuer impostor = new DevIssuer(issuer.issuer(), "registry-tokens-test");
+        DevIssuer impostor = new DevIssuer(issuer.issuer(), "registry-tokens-test", SCOPE);
         assertTrue(authorizer.verify("Bearer " + impostor.sign(Map.of("alg", "RS256", "kid", DevIssuer.KEY_ID), claims())).isEmpty());
     }
 
@@ -112,5 +114,67 @@ class JwtAuthorizerTest {
             assertTrue(authorizer.verify(bearer(claims)).isEmpty(), () -> "accepted " + claims);
         }
         assertTrue(authorizer.verify(bearer(claims())).isPresent(), "the same token, unaltered, is accepted");
+    }
+
+    private static JwtAuthorizer.Decision onAManagementRoute(Map<String, Object> claims) {
+        return authorizer.authorize(bearer(claims), List.of(SCOPE));
+    }
+
+    @Test
+    void anIdTokenWhoseAudienceIsTheConsoleIsAValidTokenButRefused403WhereTheScopeIsRequired() {
+        JwtAuthorizer withConsoleAudience = new JwtAuthorizer(issuer.issuer(), List.of("registry-tokens-test", "console"));
+        withConsoleAudience.loadKeys();
+        String idToken = "Bearer " + issuer.idToken("acme", "acme", null, "console", Duration.ofMinutes(5));
+        assertInstanceOf(JwtAuthorizer.Allowed.class, withConsoleAudience.authorize(idToken, List.of()),
+                "its audience passes: only the scope tells it from an access token");
+        assertInstanceOf(JwtAuthorizer.Forbidden.class, withConsoleAudience.authorize(idToken, List.of(SCOPE)));
+        var allowed = assertInstanceOf(JwtAuthorizer.Allowed.class, withConsoleAudience.authorize(
+                "Bearer " + issuer.mint("acme", "acme", Duration.ofMinutes(5)), List.of(SCOPE)), "the access token of the same account");
+        assertEquals(List.of(SCOPE), allowed.scopes());
+        assertEquals("acme", allowed.claims().get("sub"));
+    }
+
+    @Test
+    void readsScopesFromTheSpaceSeparatedScopeClaimOrElseScp() {
+        var several = claims();
+        several.put("scope", "openid " + SCOPE + " profile");
+        var scpArray = claims();
+        scpArray.put("scp", List.of("profile", SCOPE));
+        var scpString = claims();
+        scpString.put("scp", SCOPE);
+        for (var claims : List.of(several, scpArray, scpString)) {
+            assertInstanceOf(JwtAuthorizer.Allowed.class, onAManagementRoute(claims), () -> "refused " + claims);
+        }
+        var none = claims();
+        var otherScope = claims();
+        otherScope.put("scope", "openid profile");
+        var prefixOnly = claims();
+        prefixOnly.put("scope", SCOPE + "x");
+        var scopeWins = claims();
+        scopeWins.put("scope", "openid");
+        scopeWins.put("scp", List.of(SCOPE));
+        for (var claims : List.of(none, otherScope, prefixOnly, scopeWins)) {
+            assertInstanceOf(JwtAuthorizer.Forbidden.class, onAManagementRoute(claims), () -> "accepted " + claims);
+        }
+        var expired = claims();
+        expired.put("scope", SCOPE);
+        expired.put("exp", Instant.now().getEpochSecond() - 1);
+        assertInstanceOf(JwtAuthorizer.Unauthorized.class, onAManagementRoute(expired), "an invalid token is 401 whatever its scopes");
+        assertInstanceOf(JwtAuthorizer.Unauthorized.class, authorizer.authorize(null, List.of(SCOPE)));
+    }
+
+    @Test
+    void checksClientIdOnlyWhenTheTokenHasNoAudience() {
+        var clientIdOnly = claims();
+        clientIdOnly.remove("aud");
+        clientIdOnly.put("client_id", "registry-tokens-test");
+        assertTrue(authorizer.verify(bearer(clientIdOnly)).isPresent(), "a Cognito access token: client_id and no aud");
+        var wrongAudRightClient = claims();
+        wrongAudRightClient.put("aud", "some-other-api");
+        wrongAudRightClient.put("client_id", "registry-tokens-test");
+        assertTrue(authorizer.verify(bearer(wrongAudRightClient)).isEmpty(), "aud, when present, decides");
+        var neither = claims();
+        neither.remove("aud");
+        assertTrue(authorizer.verify(bearer(neither)).isEmpty());
     }
 }

@@ -82,6 +82,48 @@ final class LocalApiProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** Where the console is served: another origin than the API's, as deployed. */
+    String consoleOrigin() {
+        return "http://localhost:" + port;
+    }
+
+    URI consoleUri(String path) {
+        return URI.create(consoleOrigin() + path);
+    }
+
+    /**
+     * The dev issuer's token answer (access_token, id_token when {@code scope} has openid, scope) to a sign-in of the
+     * console as {@code account}, asking for {@code scope}: the authorization code flow with PKCE, as the console runs it.
+     */
+    JsonNode signInAsTheConsole(String account, String scope) throws Exception {
+        String verifier = "v".repeat(43);
+        String challenge = Base64Url.encode(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String redirectUri = consoleUri("/console/").toString();
+        String clientId = "registry-tokens-console";
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> signedIn = http.send(form("/authorize", Map.of("response_type", "code", "client_id", clientId,
+                    "redirect_uri", redirectUri, "scope", scope, "state", "s", "code_challenge", challenge,
+                    "code_challenge_method", "S256", "account", account)), HttpResponse.BodyHandlers.ofString());
+            String location = signedIn.headers().firstValue("Location")
+                    .orElseThrow(() -> new IllegalStateException("no redirect: " + signedIn.statusCode() + " " + signedIn.body()));
+            String code = location.replaceFirst(".*[?&]code=([^&]+).*", "$1");
+            HttpResponse<String> tokens = http.send(form("/token", Map.of("grant_type", "authorization_code", "code", code,
+                    "client_id", clientId, "redirect_uri", redirectUri, "code_verifier", verifier)), HttpResponse.BodyHandlers.ofString());
+            if (tokens.statusCode() != 200) {
+                throw new IllegalStateException("the token endpoint answered " + tokens.statusCode() + ": " + tokens.body());
+            }
+            return JSON.readTree(tokens.body());
+        }
+    }
+
+    private HttpRequest form(String path, Map<String, String> fields) {
+        String body = String.join("&", fields.entrySet().stream()
+                .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8)).toList());
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + issuerPort + path))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
     /**
      * The token endpoint, named as a registry's realm: by host name, since crane refuses a realm whose host is a
      * loopback or private IP literal.

@@ -139,4 +139,72 @@ class LocalApiProcessTest {
     void answersApiGatewaysNotFoundForUnknownRoutes() throws Exception {
         assertEquals(404, call("GET", "/nothing-here", null, null).status());
     }
+
+    private static java.net.http.HttpResponse<String> send(String method, String path, String... headers) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(api.uri(path)).method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void answersCorsPreflightsFromTheConsoleItselfOnEveryPathWithoutAnyAuthorizerOrFunction() throws Exception {
+        for (String path : List.of("/namespaces", "/namespaces/walk/tokens/01kb5x3h8q2m6n4p7r9s0t1v2w", "/tokens", "/nothing/here")) {
+            var preflight = send("OPTIONS", path, "Origin", api.consoleOrigin(), "Access-Control-Request-Method", "PATCH",
+                    "Access-Control-Request-Headers", "authorization,content-type,if-match");
+            assertEquals(204, preflight.statusCode(), path);
+            assertEquals(api.consoleOrigin(), preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null), path);
+            assertEquals("GET,POST,PATCH,DELETE", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+            assertEquals("authorization,content-type,if-match", preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+            assertEquals("600", preflight.headers().firstValue("Access-Control-Max-Age").orElse(null));
+            assertTrue(preflight.body().isEmpty());
+        }
+        for (String otherOrigin : List.of("http://127.0.0.1:" + api.port, "https://evil.example")) {
+            var preflight = send("OPTIONS", "/namespaces", "Origin", otherOrigin, "Access-Control-Request-Method", "GET");
+            assertEquals(204, preflight.statusCode());
+            assertTrue(preflight.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), otherOrigin + " is not allowed");
+        }
+        assertTrue(api.accessLines().stream().anyMatch(line -> line.method().equals("OPTIONS") && line.path().equals("/tokens")
+                && line.status() == 204), "the preflight has its access line");
+    }
+
+    @Test
+    void putsTheConsolesCorsHeadersOnEveryOtherAnswerAndUnservedMethodsStayA405WithAllow() throws Exception {
+        String bearer = api.bearerFor(owner, "cors");
+        var listed = send("GET", "/namespaces", "Origin", api.consoleOrigin(), "Authorization", "Bearer " + bearer);
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(api.consoleOrigin(), listed.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("etag", listed.headers().firstValue("Access-Control-Expose-Headers").orElse(null));
+        var unauthorized = send("GET", "/tokens", "Origin", api.consoleOrigin());
+        assertEquals(401, unauthorized.statusCode());
+        assertEquals(api.consoleOrigin(), unauthorized.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                "the console can read the gateway's own 401");
+        assertTrue(send("GET", "/namespaces", "Authorization", "Bearer " + bearer).headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                "no CORS headers without an Origin");
+        LocalApiProcess.Answer put = call("PUT", "/tokens", bearer, null);
+        assertEquals(405, put.status());
+        assertEquals(List.of("GET, POST"), put.headers().get("allow"));
+        assertEquals(405, send("HEAD", "/namespaces").statusCode());
+        assertEquals(404, call("DELETE", "/nothing/here", null, null).status());
+    }
+
+    @Test
+    void refusesAnIdTokenAndAnAccessTokenWithoutTheManagementScopeWith403() throws Exception {
+        var tokens = api.signInAsTheConsole(owner, "openid registry-tokens/manage");
+        String accessToken = tokens.get("access_token").asText();
+        String idToken = tokens.get("id_token").asText();
+        assertEquals(200, call("GET", "/namespaces", accessToken, null).status(), "the access token, granted the scope");
+        String create = "{\"name\":\"by-id-token\",\"permission\":\"PULL\",\"expiresInDays\":1}";
+        for (String refused : List.of(idToken, api.signInAsTheConsole(owner, "openid").get("access_token").asText())) {
+            LocalApiProcess.Answer answer = call("GET", "/namespaces", refused, null);
+            assertEquals(403, answer.status());
+            assertEquals("Forbidden", answer.body().get("message").asText());
+            assertEquals("forbidden", answer.body().at("/error/code").asText());
+            assertEquals(403, call("POST", "/tokens", refused, create).status());
+        }
+        assertEquals(0, call("GET", "/tokens", accessToken, null).body().get("items").size(), "nothing was created");
+    }
 }
