@@ -207,4 +207,38 @@ class LocalApiProcessTest {
         }
         assertEquals(0, call("GET", "/tokens", accessToken, null).body().get("items").size(), "nothing was created");
     }
+
+    @Test
+    void malformedPercentEncodingIsA400InEveryQueryAndFormThroughTheGateway() throws Exception {
+        String namespace = "enc" + UUID.randomUUID().toString().substring(0, 8);
+        var token = api.createRegistryToken(namespace, "ci", "PULL");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (token.username() + ":" + token.secret()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // java.net.URI refuses such a URL, so these go as raw HTTP, as any client may send them. The gateway's HTTP
+        // server refuses the request line itself, with a 400 of its own (the functions' 400 invalid_request for the same
+        // query is tested on each handler); a form body reaches the function, which answers the route's error shape.
+        for (String target : List.of("/v2/token?service=registry.local&scope=%zz", "/tokens?cursor=%zz")) {
+            String answer = rawGet(target, "Authorization: " + basic);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        }
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var form = http.send(java.net.http.HttpRequest.newBuilder(api.uri("/v2/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + token.username()
+                            + "&password=%zz&service=registry.local")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            LocalApiProcess.assertDescribed(form);
+            assertEquals(400, form.statusCode(), form::body);
+            assertTrue(form.body().contains("\"error\":\"invalid_request\""), form::body);
+        }
+    }
+
+    /** A GET written by hand on a socket (the request line exactly as given); the whole answer as text. */
+    private static String rawGet(String target, String header) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", api.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 }
