@@ -159,6 +159,20 @@ class TokenMigrationTest {
                 "a third run finds nothing to do");
     }
 
+    @Test
+    void aTokenWhoseLoginItemTtlRemovedMovesAndItsUsernameStaysFree() {
+        LegacyToken expired = writeLegacyToken("expired");
+        TestStack.dynamoDb().deleteItem(delete -> delete.tableName(TABLE).key(Map.of(
+                "pk", s("USERNAME#" + expired.username()), "sk", s("USERNAME#" + expired.username()))));
+
+        new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll();
+
+        assertFalse(inOldLayout(expired));
+        assertTrue(inNewLayout(expired), "moved under its namespace");
+        assertTrue(item("USERNAME#" + expired.username(), "USERNAME#" + expired.username()).isEmpty(), "no login item made for it");
+        assertFalse(logsIn(expired));
+    }
+
     /** Fails every call of one operation from its n-th on, as a function that times out or loses its network would. */
     private static final class FailsFromCall implements ExecutionInterceptor {
         private final String operation;
