@@ -134,8 +134,7 @@ public final class AwsEmulator implements BeforeAllCallback {
         int port = freePort();
         try {
             Path log = Files.createTempFile("moto-", ".log");
-            // The module's record of what each function's role was authorized for (IamUsageTest compares it).
-            Path record = Path.of("target", "aws-calls.jsonl").toAbsolutePath();
+            Path record = callRecord();
             Files.createDirectories(record.getParent());
             Process moto = new ProcessBuilder(python.toString(), root.resolve("infrastructure/moto/serve.py").toString(),
                     "--port", Integer.toString(port), "--record", record.toString())
@@ -146,6 +145,14 @@ public final class AwsEmulator implements BeforeAllCallback {
             throw new UncheckedIOException(e);
         }
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Where the moto this JVM starts records each authorization of a function role's request (role, action,
+     * allowed): the module's target folder, which IamUsageTest reads after the suite.
+     */
+    public static Path callRecord() {
+        return Path.of("target", "aws-calls.jsonl").toAbsolutePath();
     }
 
     public static int freePort() {
