@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -18,8 +19,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 /**
  * The local stand-in for the endpoint that hands SnapStart functions their credentials: a function finds it
  * through {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and must send {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}, which
- * is its own: each function gets a fresh session of its own role (created in the emulator from the template,
- * {@link EmulatorIam}), so a fetch can be told from a reuse, and a call its role does not allow is refused.
+ * is its own: each function gets a session of its own role (created in the emulator from the template,
+ * {@link EmulatorIam}), so a call its role does not allow is refused.
  */
 final class ContainerCredentials implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -30,6 +31,8 @@ final class ContainerCredentials implements AutoCloseable {
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Map<String, String> tokenOfFunction = new ConcurrentHashMap<>();
     private final Map<String, String> lentRoles = new ConcurrentHashMap<>();
+    /** A session of each role by its ARN, assumed when the endpoint starts: a function's start waits on no STS call. */
+    private final Map<String, AwsSessionCredentials> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger fetches = new AtomicInteger();
 
     private ContainerCredentials(HttpServer server, URI endpoint, Map<String, String> physicalIds) {
@@ -38,10 +41,15 @@ final class ContainerCredentials implements AutoCloseable {
         this.physicalIds = physicalIds;
     }
 
-    /** Serves sessions of the roles in {@code physicalIds}, assumed with the harness's admin keys there. */
+    /**
+     * Serves sessions of the roles in {@code physicalIds}, assumed (once each, up front) with the harness's admin keys
+     * there.
+     */
     static ContainerCredentials start(URI endpoint, Map<String, String> physicalIds) throws IOException {
         ContainerCredentials credentials = new ContainerCredentials(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0),
                 endpoint, physicalIds);
+        physicalIds.values().stream().filter(id -> id.startsWith("arn:aws:iam::") && id.contains(":role/"))
+                .forEach(credentials::session);
         credentials.server.createContext("/2021-04-23/credentials", exchange -> {
             try (exchange) {
                 String presented = exchange.getRequestHeaders().getFirst("Authorization");
@@ -50,8 +58,8 @@ final class ContainerCredentials implements AutoCloseable {
                     exchange.sendResponseHeaders(403, -1);
                     return;
                 }
-                AwsSessionCredentials session = EmulatorIam.assume(endpoint, physicalIds,
-                        EmulatorIam.roleArnOf(physicalIds, credentials.lentRoles.getOrDefault(function, function)), function);
+                AwsSessionCredentials session = credentials.session(
+                        EmulatorIam.roleArnOf(physicalIds, credentials.lentRoles.getOrDefault(function, function)));
                 credentials.fetches.incrementAndGet();
                 byte[] body = ("{\"AccessKeyId\":\"" + session.accessKeyId() + "\",\"SecretAccessKey\":\"" + session.secretAccessKey()
                         + "\",\"Token\":\"" + session.sessionToken() + "\",\"Expiration\":\""
@@ -82,6 +90,13 @@ final class ContainerCredentials implements AutoCloseable {
     /** Has a function that is not in the template (a benchmark's yardstick) run with a template function's role. */
     void lendRole(String function, String roleOwner) {
         lentRoles.put(function, roleOwner);
+    }
+
+    /** The role's session, assumed again once it is within a quarter of an hour of expiring (as ./dev up runs for long). */
+    private AwsSessionCredentials session(String roleArn) {
+        return sessions.compute(roleArn, (arn, current) -> current != null
+                && current.expirationTime().orElseThrow().isAfter(Instant.now().plus(Duration.ofMinutes(15)))
+                ? current : EmulatorIam.assume(endpoint, physicalIds, arn, arn.substring(arn.lastIndexOf('/') + 1)));
     }
 
     private String functionPresenting(String presented) {
