@@ -178,6 +178,101 @@ class TemplateTest {
         }
     }
 
+    /**
+     * Least privilege on the table, checked here as IAM would read it (the emulator evaluates these conditions too):
+     * each function may use each action on the token table only under its key prefixes (dynamodb:LeadingKeys); the
+     * migration's Scan is the one statement without (a Scan has no leading key).
+     */
+    @Test
+    void eachFunctionReachesOnlyItsKeyPrefixesOfTheTable() {
+        Set<String> tokenAndLogin = Set.of("NAMESPACE#*", "USERNAME#*");
+        Map<String, Map<String, Set<String>>> expected = new TreeMap<>(Map.ofEntries(
+                Map.entry("CreateTokenFunction", Map.of("dynamodb:PutItem", tokenAndLogin)),
+                Map.entry("ListTokensFunction", Map.of("dynamodb:Query", Set.of("NAMESPACE#*"))),
+                Map.entry("GetTokenFunction", Map.of("dynamodb:GetItem", Set.of("NAMESPACE#*"))),
+                Map.entry("EditTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
+                Map.entry("ResetTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
+                Map.entry("DisableTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
+                Map.entry("EnableTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
+                Map.entry("DeleteTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:DeleteItem", tokenAndLogin,
+                        "dynamodb:ConditionCheckItem", tokenAndLogin)),
+                Map.entry("RegistryAuthorizerFunction", Map.of("dynamodb:BatchGetItem", Set.of("USERNAME#*", "LOGIN-FAILURES#*"),
+                        "dynamodb:UpdateItem", Set.of("NAMESPACE#*", "ACCOUNT#*", "LOGIN-FAILURES#*"))),
+                Map.entry("RegistryOAuthTokenFunction", Map.of("dynamodb:BatchGetItem", Set.of("USERNAME#*", "LOGIN-FAILURES#*"),
+                        "dynamodb:UpdateItem", Set.of("NAMESPACE#*", "ACCOUNT#*", "LOGIN-FAILURES#*"))),
+                Map.entry("CertificateFunction", Map.of("dynamodb:GetItem", Set.of("CERTIFICATE#registry"))),
+                Map.entry("CertificateIssuerFunction", Map.of("dynamodb:PutItem", Set.of("CERTIFICATE#*"))),
+                Map.entry("TokenMigrationFunction", Map.of("dynamodb:Scan", Set.of(),
+                        "dynamodb:GetItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
+                        "dynamodb:PutItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
+                        "dynamodb:DeleteItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
+                        "dynamodb:UpdateItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
+                        "dynamodb:ConditionCheckItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*")))));
+        Map<String, Map<String, Set<String>>> actual = new TreeMap<>();
+        functions().forEach((name, function) -> tableStatements(function).forEach(statement -> {
+            Set<String> leadingKeys = new TreeSet<>();
+            statement.path("Condition").properties().forEach(operator -> operator.getValue().path("dynamodb:LeadingKeys")
+                    .forEach(key -> leadingKeys.add(key.asText())));
+            boolean scanOnly = actions(statement).equals(List.of("dynamodb:Scan"));
+            assertTrue(scanOnly || !leadingKeys.isEmpty(), name + ": a statement on the whole table " + statement);
+            statement.path("Condition").fieldNames().forEachRemaining(operator -> assertTrue(
+                    operator.equals("ForAllValues:StringLike") || operator.equals("ForAllValues:StringEquals"),
+                    name + ": LeadingKeys is multivalued; a single-valued operator would not limit it: " + operator));
+            actions(statement).forEach(action -> actual.computeIfAbsent(name, f -> new TreeMap<>())
+                    .computeIfAbsent(action, a -> new TreeSet<>()).addAll(leadingKeys));
+        }));
+        assertEquals(expected, actual, "actions and key prefixes by function");
+    }
+
+    @Test
+    void onlyTheCertificateIssuerWritesTheCertificateAndTheCertificateFunctionReadsNothingElse() {
+        Set<String> writes = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+        functions().forEach((name, function) -> tableStatements(function).forEach(statement -> {
+            if (name.equals("CertificateIssuerFunction") || actions(statement).stream().noneMatch(writes::contains)) {
+                return;
+            }
+            statement.path("Condition").forEach(operator -> operator.path("dynamodb:LeadingKeys").forEach(pattern -> assertFalse(
+                    "CERTIFICATE#registry".matches(pattern.asText().replace("*", ".*")), name + " may write the certificate: " + pattern)));
+        }));
+        JsonNode certificate = tableStatements(resources.path("CertificateFunction")).getFirst();
+        assertEquals(1, tableStatements(resources.path("CertificateFunction")).size());
+        assertEquals(List.of("dynamodb:GetItem"), actions(certificate));
+        assertEquals("[\"CERTIFICATE#registry\"]", certificate.at("/Condition/ForAllValues:StringEquals/dynamodb:LeadingKeys").toString(),
+                "the public function reads the certificate's key alone (no wildcard: never a USERNAME# item and its MAC)");
+    }
+
+    @Test
+    void theAuthorizersUpdatesAreLimitedToTheAttributesTheyWrite() {
+        for (String name : List.of("RegistryAuthorizerFunction", "RegistryOAuthTokenFunction")) {
+            Set<String> attributes = new TreeSet<>();
+            for (JsonNode statement : tableStatements(resources.path(name))) {
+                if (!actions(statement).contains("dynamodb:UpdateItem")) {
+                    continue;
+                }
+                assertEquals(List.of("dynamodb:UpdateItem"), actions(statement), name + ": updates in a statement of their own");
+                JsonNode allowed = statement.at("/Condition/ForAllValues:StringEquals/dynamodb:Attributes");
+                assertTrue(allowed.isArray() && !allowed.isEmpty(), name + ": an update without dynamodb:Attributes " + statement);
+                allowed.forEach(attribute -> attributes.add(attribute.asText()));
+            }
+            assertEquals(new TreeSet<>(Set.of("pk", "sk", "failures", "expiresAt", "lastUsedAt")), attributes,
+                    name + ": the failure counter, its expiry and a token's lastUsedAt (pk and sk: the key, which IAM counts)");
+        }
+    }
+
+    /** The function's Allow statements on the token table. */
+    private static List<JsonNode> tableStatements(JsonNode function) {
+        return function.at("/Properties/Policies").valueStream()
+                .flatMap(policy -> policy.path("Statement").valueStream())
+                .filter(statement -> statement.path("Effect").asText().equals("Allow"))
+                .filter(statement -> statement.path("Resource").toString().contains("TokensTable"))
+                .toList();
+    }
+
+    private static List<String> actions(JsonNode statement) {
+        JsonNode action = statement.path("Action");
+        return (action.isArray() ? action.valueStream() : Stream.of(action)).map(JsonNode::asText).toList();
+    }
+
     @Test
     void theOpenApiDocumentsFunctionHoldsNoAwsPermission() {
         assertTrue(resources.at("/OpenApiFunction/Properties/Policies").isMissingNode(), "only the basic execution role");

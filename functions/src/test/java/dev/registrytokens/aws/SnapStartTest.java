@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.EmulatorIam;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ExtendWith(AwsEmulator.class)
 class SnapStartTest {
     private static final String AUTHORIZATION_TOKEN = "local-authorization-token";
+    /** The function whose role the endpoint hands out: it reads tokens by key. */
+    private static final String FUNCTION = "GetTokenFunction";
     private final AtomicInteger credentialFetches = new AtomicInteger();
     private HttpServer credentialsEndpoint;
 
@@ -34,10 +37,11 @@ class SnapStartTest {
         credentialsEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         credentialsEndpoint.createContext("/credentials", exchange -> {
             boolean authorized = AUTHORIZATION_TOKEN.equals(exchange.getRequestHeaders().getFirst("Authorization"));
-            int fetch = authorized ? credentialFetches.incrementAndGet() : 0;
-            byte[] body = ("{\"AccessKeyId\":\"testing\",\"SecretAccessKey\":\"testing\",\"Token\":\"session-" + fetch
-                    + "\",\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(authorized ? 200 : 403, body.length);
+            if (authorized) {
+                credentialFetches.incrementAndGet();
+            }
+            byte[] body = authorized ? sessionOfRole().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            exchange.sendResponseHeaders(authorized ? 200 : 403, authorized ? body.length : -1);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -97,8 +101,16 @@ class SnapStartTest {
         assertEquals(3, failures.get(), "bounded: three attempts, then init goes on");
     }
 
+    /** A fresh session of a SnapStart function's role, as the container endpoint hands out (IAM is enforced). */
+    private static String sessionOfRole() {
+        AwsEmulator.Stack stack = AwsEmulator.stack();
+        var session = EmulatorIam.assume(stack.endpoint(), stack.physicalIds(), EmulatorIam.roleArnOf(stack.physicalIds(), FUNCTION), FUNCTION);
+        return "{\"AccessKeyId\":\"" + session.accessKeyId() + "\",\"SecretAccessKey\":\"" + session.secretAccessKey()
+                + "\",\"Token\":\"" + session.sessionToken() + "\",\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}";
+    }
+
     private static void read(DynamoDbClient dynamoDb, String tableName) {
         dynamoDb.getItem(request -> request.tableName(tableName).consistentRead(true).key(Map.of(
-                "pk", AttributeValue.fromS("USERNAME#snapstart-priming"), "sk", AttributeValue.fromS("USERNAME#snapstart-priming"))));
+                "pk", AttributeValue.fromS("NAMESPACE#snapstart-priming"), "sk", AttributeValue.fromS("TOKEN#snapstart-priming"))));
     }
 }

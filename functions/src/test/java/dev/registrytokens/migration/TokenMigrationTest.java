@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class TokenMigrationTest {
     private static final String TABLE = AwsEmulator.stack().tableName();
+    /** The migration runs as its function does: with that function's role, which IAM in the emulator enforces. */
+    private static final DynamoDbClient AS_MIGRATION_FUNCTION = AwsEmulator.stack().dynamoDbAs("TokenMigrationFunction");
     private final String namespace = "legacy" + UUID.randomUUID().toString().substring(0, 8);
     private final String creator = "creator-" + UUID.randomUUID();
     private final TokenService tokens = TestStack.tokenService();
@@ -107,7 +109,7 @@ class TokenMigrationTest {
         assertTrue(logsIn(first), "before the migration");
         assertEquals(List.of(), tokens.list(owner(), 100, null).items(), "not yet under the namespace");
 
-        TokenMigrationHandler.migrate(TestStack.dynamoDb(), Map.of("TableName", TABLE));
+        TokenMigrationHandler.migrate(AS_MIGRATION_FUNCTION, Map.of("TableName", TABLE));
 
         assertTrue(logsIn(first), "after the migration");
         assertTrue(logsIn(second));
@@ -145,7 +147,7 @@ class TokenMigrationTest {
         }
         assertEquals(2, moved, "the two moves before the failure landed");
 
-        var again = new LegacyLayoutMigration(TestStack.dynamoDb(), TABLE).migrateAll();
+        var again = new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll();
         assertTrue(again.moved() >= 3, "the rest moved: " + again);
         for (LegacyToken token : written) {
             assertFalse(inOldLayout(token));
@@ -153,8 +155,22 @@ class TokenMigrationTest {
             assertTrue(logsIn(token));
         }
         assertEquals(5, tokens.list(owner(), 100, null).items().size(), "exactly one copy each");
-        assertEquals(new LegacyLayoutMigration.Result(0, 0), new LegacyLayoutMigration(TestStack.dynamoDb(), TABLE).migrateAll(),
+        assertEquals(new LegacyLayoutMigration.Result(0, 0), new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll(),
                 "a third run finds nothing to do");
+    }
+
+    @Test
+    void aTokenWhoseLoginItemTtlRemovedMovesAndItsUsernameStaysFree() {
+        LegacyToken expired = writeLegacyToken("expired");
+        TestStack.dynamoDb().deleteItem(delete -> delete.tableName(TABLE).key(Map.of(
+                "pk", s("USERNAME#" + expired.username()), "sk", s("USERNAME#" + expired.username()))));
+
+        new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll();
+
+        assertFalse(inOldLayout(expired));
+        assertTrue(inNewLayout(expired), "moved under its namespace");
+        assertTrue(item("USERNAME#" + expired.username(), "USERNAME#" + expired.username()).isEmpty(), "no login item made for it");
+        assertFalse(logsIn(expired));
     }
 
     /** Fails every call of one operation from its n-th on, as a function that times out or loses its network would. */

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -29,23 +28,44 @@ import software.amazon.awssdk.services.kms.KmsClient;
  *   <li>else LocalStack in Testcontainers, where Docker runs and {@code LOCALSTACK_AUTH_TOKEN} is set;</li>
  *   <li>else moto's server from the project's venv ({@code .venv}, made by ./dev), single-threaded.</li>
  * </ol>
- * It then creates the template's table and keys there. Nothing of the AWS SDK is mocked.
+ * It then makes the harness's admin user there, has moto enforce IAM, and creates the template's table, keys and
+ * function roles ({@link TemplateResources}). Nothing of the AWS SDK is mocked.
  */
 public final class AwsEmulator implements BeforeAllCallback {
     public static final Region REGION = Region.US_EAST_1;
-    private static final StaticCredentialsProvider CREDENTIALS =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     private static Stack stack;
 
-    /** The emulator's endpoint with the template's resources in it. */
+    /**
+     * The emulator's endpoint with the template's resources in it. Its clients use the harness's admin keys (in the
+     * physical ids, {@link EmulatorIam}); those named {@code ...As(function)} use a session of that function's role.
+     */
     public record Stack(URI endpoint, Map<String, String> physicalIds) {
+        private StaticCredentialsProvider admin() {
+            return StaticCredentialsProvider.create(EmulatorIam.admin(physicalIds));
+        }
+
+        /** Credentials of one session of the function's role, as Lambda gives the function. */
+        public StaticCredentialsProvider roleOf(String function) {
+            return StaticCredentialsProvider.create(EmulatorIam.assume(endpoint, physicalIds, EmulatorIam.roleArnOf(physicalIds, function), function));
+        }
+
+        public DynamoDbClient dynamoDbAs(String function) {
+            return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(roleOf(function))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public KmsClient kmsAs(String function) {
+            return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(roleOf(function))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
         public DynamoDbClient dynamoDb() {
             return dynamoDb(new AwsCallCounter());
         }
 
         /** A client whose calls the interceptors see (counted, or failed on purpose; the rest still reach the emulator). */
         public DynamoDbClient dynamoDb(ExecutionInterceptor... interceptors) {
-            return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+            return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(admin())
                     .overrideConfiguration(config -> config.executionInterceptors(List.of(interceptors)))
                     .httpClient(UrlConnectionHttpClient.create()).build();
         }
@@ -55,7 +75,7 @@ public final class AwsEmulator implements BeforeAllCallback {
         }
 
         public KmsClient kms(AwsCallCounter counter) {
-            return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+            return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(admin())
                     .overrideConfiguration(config -> config.addExecutionInterceptor(counter))
                     .httpClient(UrlConnectionHttpClient.create()).build();
         }
@@ -82,9 +102,8 @@ public final class AwsEmulator implements BeforeAllCallback {
         if (stack == null) {
             CapturedOutput.install();
             URI endpoint = startEndpoint();
-            Stack bare = new Stack(endpoint, Map.of());
-            stack = new Stack(endpoint, TemplateResources.provision(
-                    TemplateResources.readTemplate(ProjectFiles.template()), bare.dynamoDb(), bare.kms(), "test-"));
+            stack = new Stack(endpoint, TemplateResources.provision(ProjectFiles.template(), endpoint,
+                    EmulatorIam.bootstrapAdmin(endpoint), "test-"));
         }
         return stack;
     }
@@ -115,8 +134,10 @@ public final class AwsEmulator implements BeforeAllCallback {
         int port = freePort();
         try {
             Path log = Files.createTempFile("moto-", ".log");
+            Path record = callRecord();
+            Files.createDirectories(record.getParent());
             Process moto = new ProcessBuilder(python.toString(), root.resolve("infrastructure/moto/serve.py").toString(),
-                    "--port", Integer.toString(port))
+                    "--port", Integer.toString(port), "--record", record.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy));
             Processes.awaitListening(port, moto, log, Duration.ofSeconds(30));
@@ -124,6 +145,14 @@ public final class AwsEmulator implements BeforeAllCallback {
             throw new UncheckedIOException(e);
         }
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Where the moto this JVM starts records each authorization of a function role's request (role, action,
+     * allowed): the module's target folder, which IamUsageTest reads after the suite.
+     */
+    public static Path callRecord() {
+        return Path.of("target", "aws-calls.jsonl").toAbsolutePath();
     }
 
     public static int freePort() {

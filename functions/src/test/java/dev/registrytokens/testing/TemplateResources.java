@@ -3,6 +3,7 @@ package dev.registrytokens.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.certificateissuer.CertificateIssuerHandler;
 import dev.registrytokens.migration.TokenMigrationHandler;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,9 +17,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
  * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
- * what is deployed. Answers each resource's physical id by logical id, as {@code !Ref} would. Then plays
- * CloudFormation's part for the custom resources (the registry certificate, the token layout migration): runs each
- * one's Create in-process.
+ * what is deployed, and the functions' IAM roles. Answers each resource's physical id by logical id, as {@code !Ref}
+ * would. Then plays CloudFormation's part for the custom resources (the registry certificate, the token layout
+ * migration): runs each one's Create in-process, with its function's role.
  */
 public final class TemplateResources {
     private TemplateResources() {
@@ -28,29 +29,40 @@ public final class TemplateResources {
         return CloudFormationYaml.read(template);
     }
 
-    /** Creates every table and key (tables named {@code prefix + logicalId}); returns physical ids by logical id. */
-    public static Map<String, String> provision(JsonNode template, DynamoDbClient dynamoDb, KmsClient kms, String prefix) {
-        Map<String, String> physicalIds = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
-            String type = resource.getValue().path("Type").asText();
-            JsonNode properties = resource.getValue().path("Properties");
-            switch (type) {
-                case "AWS::DynamoDB::Table" ->
-                        physicalIds.put(resource.getKey(), createTable(dynamoDb, prefix + resource.getKey(), properties));
-                case "AWS::KMS::Key" -> physicalIds.put(resource.getKey(), kms.createKey(request -> request
-                        .description(properties.path("Description").asText(null))
-                        .keySpec(properties.path("KeySpec").asText("SYMMETRIC_DEFAULT"))
-                        .keyUsage(properties.path("KeyUsage").asText("ENCRYPT_DECRYPT"))).keyMetadata().keyId());
-                default -> {
+    /**
+     * Creates every table and key (tables named {@code prefix + logicalId}) and every function's role (IAM as the SAM
+     * translator makes it, {@link EmulatorIam}), then runs each custom resource's Create with its function's role;
+     * answers physical ids by logical id (with {@code admin}'s entries, the harness's keys).
+     */
+    public static Map<String, String> provision(Path templateFile, URI endpoint, Map<String, String> admin, String prefix) {
+        JsonNode template = readTemplate(templateFile);
+        AwsEmulator.Stack asAdmin = new AwsEmulator.Stack(endpoint, admin);
+        Map<String, String> physicalIds = new LinkedHashMap<>(admin);
+        try (DynamoDbClient dynamoDb = asAdmin.dynamoDb(); KmsClient kms = asAdmin.kms()) {
+            for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
+                String type = resource.getValue().path("Type").asText();
+                JsonNode properties = resource.getValue().path("Properties");
+                switch (type) {
+                    case "AWS::DynamoDB::Table" ->
+                            physicalIds.put(resource.getKey(), createTable(dynamoDb, prefix + resource.getKey(), properties));
+                    case "AWS::KMS::Key" -> physicalIds.put(resource.getKey(), kms.createKey(request -> request
+                            .description(properties.path("Description").asText(null))
+                            .keySpec(properties.path("KeySpec").asText("SYMMETRIC_DEFAULT"))
+                            .keyUsage(properties.path("KeyUsage").asText("ENCRYPT_DECRYPT"))).keyMetadata().keyId());
+                    default -> {
+                    }
                 }
             }
         }
+        physicalIds.putAll(EmulatorIam.createRoles(endpoint, template, physicalIds, EmulatorIam.functionRoles(templateFile), prefix));
+        AwsEmulator.Stack stack = new AwsEmulator.Stack(endpoint, physicalIds);
         for (JsonNode resource : template.get("Resources")) {
+            String function = resource.at("/Properties/ServiceToken/Fn::GetAtt/0").asText();
             switch (resource.path("Type").asText()) {
-                case "Custom::RegistryCertificate" ->
-                        CertificateIssuerHandler.issue(kms, dynamoDb, resolveRefs(resource.path("Properties"), physicalIds));
+                case "Custom::RegistryCertificate" -> CertificateIssuerHandler.issue(stack.kmsAs(function), stack.dynamoDbAs(function),
+                        resolveRefs(resource.path("Properties"), physicalIds));
                 case "Custom::TokenMigration" ->
-                        TokenMigrationHandler.migrate(dynamoDb, resolveRefs(resource.path("Properties"), physicalIds));
+                        TokenMigrationHandler.migrate(stack.dynamoDbAs(function), resolveRefs(resource.path("Properties"), physicalIds));
                 default -> {
                 }
             }

@@ -52,7 +52,9 @@ public final class ColdStartBenchmark {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
 
         Map<String, List<LocalLambda.ColdStart>> results = new LinkedHashMap<>();
-        try (ContainerCredentials credentials = ContainerCredentials.start()) {
+        try (ContainerCredentials credentials = ContainerCredentials.start(settings.awsEndpoint(), physicalIds)) {
+            // The yardstick's one GetItem, under the role of a function that reads the table by key.
+            credentials.lendRole(BASELINE, "GetTokenFunction");
             LocalLambda.Runtime runtime = settings.runtime(credentials, discard);
             LocalLambda.Runtime baselineRuntime = baselineRuntime(settings, credentials, discard, functions.get("ListTokensFunction"));
             LambdaFunctionSpec baseline = new LambdaFunctionSpec(BASELINE, BaselineHandler.class.getName() + "::handleRequest",

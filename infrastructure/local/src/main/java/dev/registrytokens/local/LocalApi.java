@@ -73,7 +73,7 @@ public final class LocalApi {
         resolvedParameters.putIfAbsent("JwtAudience", issuer.audience());
         TemplateValues values = new TemplateValues(resolvedParameters, physicalIds);
         Routes routes = Routes.fromTemplate(templateTree, values);
-        ContainerCredentials credentials = ContainerCredentials.start();
+        ContainerCredentials credentials = ContainerCredentials.start(settings.awsEndpoint(), physicalIds);
         LambdaRuntimes functions = new LambdaRuntimes(LambdaFunctionSpec.fromTemplate(templateTree, values),
                 settings.runtime(credentials, System.out));
         apiServer.createContext("/", new Gateway(routes, Cors.fromTemplate(templateTree, consoleOrigin), functions, System.out));

@@ -33,7 +33,8 @@ public final class LocalInvoke {
         // Functions never read the JWT parameters; the HTTP API's authorizer does.
         parameters.putIfAbsent("JwtIssuer", "https://issuer.invalid/");
         parameters.putIfAbsent("JwtAudience", "registry-tokens-local");
-        TemplateValues values = new TemplateValues(parameters, LocalApi.readResources(Path.of(args.require("resources"))));
+        Map<String, String> physicalIds = LocalApi.readResources(Path.of(args.require("resources")));
+        TemplateValues values = new TemplateValues(parameters, physicalIds);
         Map<String, LambdaFunctionSpec> functions = LambdaFunctionSpec.fromTemplate(templateTree, values);
         if (!functions.containsKey(function)) {
             System.err.println("template.yaml has no function " + function + "; it has " + String.join(", ", functions.keySet()));
@@ -47,9 +48,9 @@ public final class LocalInvoke {
             }
         });
         cloudFormation.start();
-        try (ContainerCredentials credentials = ContainerCredentials.start();
-             LocalLambda lambda = new LocalLambda(functions.get(function),
-                     LocalRuntimeArgs.runtime(args, template).runtime(credentials, System.err))) {
+        LocalRuntimeArgs.Settings settings = LocalRuntimeArgs.runtime(args, template);
+        try (ContainerCredentials credentials = ContainerCredentials.start(settings.awsEndpoint(), physicalIds);
+             LocalLambda lambda = new LocalLambda(functions.get(function), settings.runtime(credentials, System.err))) {
             byte[] response = lambda.invoke(asCloudFormationSends(Files.readAllBytes(event), templateTree, values, cloudFormation)).response();
             System.out.println(new String(response, StandardCharsets.UTF_8));
         } finally {

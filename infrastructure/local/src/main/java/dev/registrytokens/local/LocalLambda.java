@@ -194,8 +194,8 @@ final class LocalLambda implements AutoCloseable {
         }
 
         /**
-         * What Lambda gives the function: the template's variables, the runtime's own, credentials only through
-         * the container endpoint (no key variables), and locally the emulator's endpoint.
+         * What Lambda gives the function: the template's variables, the runtime's own, credentials of its own role
+         * only through the container endpoint (no key variables), and locally the emulator's endpoint.
          */
         private Map<String, String> environment() {
             Map<String, String> variables = new java.util.LinkedHashMap<>(function.environment());
@@ -212,7 +212,7 @@ final class LocalLambda implements AutoCloseable {
             variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", function.snapStart() ? "snap-start" : "on-demand");
             variables.put("LAMBDA_TASK_ROOT", runtime.artefacts().resolve(function.logicalId()).toString());
             variables.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", runtime.credentials().fullUri());
-            variables.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", runtime.credentials().authorizationToken());
+            variables.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", runtime.credentials().authorizationToken(function.logicalId()));
             variables.put("AWS_ENDPOINT_URL", runtime.awsEndpoint().toString());
             // Read by the bootstrap, which removes them before the JVM starts.
             variables.put("LOCAL_RUNTIME_API", bridge.address());

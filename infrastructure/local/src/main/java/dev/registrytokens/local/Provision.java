@@ -1,7 +1,6 @@
 package dev.registrytokens.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testing.EmulatorIam;
 import dev.registrytokens.testing.TemplateResources;
 import java.io.IOException;
 import java.io.Writer;
@@ -12,9 +11,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Creates the template's tables and keys in a running emulator (and the registry certificate that its custom
- * resource makes at deployment) and writes their physical ids by logical id (a properties file), from which the
- * local API resolves each function's {@code !Ref} variables.
+ * Creates the template's tables, keys and function roles in a running emulator (and the registry certificate that
+ * its custom resource makes at deployment), after making the harness's admin user and having moto enforce IAM, and
+ * writes their physical ids by logical id (a properties file, with the admin's keys), from which the local API
+ * resolves each function's {@code !Ref} variables and its role.
  */
 public final class Provision {
     private Provision() {
@@ -23,9 +23,9 @@ public final class Provision {
     public static void main(String[] argv) throws IOException {
         Args args = Args.parse(argv);
         URI endpoint = URI.create(args.require("endpoint"));
-        JsonNode template = TemplateResources.readTemplate(Path.of(args.get("template", "template.yaml")));
-        AwsEmulator.Stack bare = new AwsEmulator.Stack(endpoint, Map.of());
-        writeResources(TemplateResources.provision(template, bare.dynamoDb(), bare.kms(), "local-"), Path.of(args.require("out")));
+        Path template = Path.of(args.get("template", "template.yaml")).toAbsolutePath();
+        writeResources(TemplateResources.provision(template, endpoint, EmulatorIam.bootstrapAdmin(endpoint), "local-"),
+                Path.of(args.require("out")));
     }
 
     static void writeResources(Map<String, String> physicalIds, Path file) throws IOException {

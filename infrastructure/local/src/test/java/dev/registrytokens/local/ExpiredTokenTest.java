@@ -9,7 +9,9 @@ import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.EditTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
@@ -23,6 +25,8 @@ import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,13 +37,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * An expired token whichever of its two records TTL deletes first (real TTL deletes each item on its own,
  * up to days late), and before it deletes either: list, get, changes, delete, name reuse and registry logins
  * must agree in every state. The TTL sweeper deletes the records in the order each state needs. Through
- * {@link TokenService}, whose {@link DomainException}s the handlers answer as {@link ApiException#from} maps them.
+ * {@link TokenService}, whose {@link DomainException}s the handlers answer as {@link ApiException#from} maps them, each
+ * call with the role of the function that makes it (a delete after TTL removed the login record needs its
+ * ConditionCheckItem).
  */
 @ExtendWith(AwsEmulator.class)
 class ExpiredTokenTest {
     private static TtlSweeper ttl;
     private final TestAccount owner = TestAccount.fresh();
     private final TokenService tokens = TestStack.tokenService();
+    /** The service as each function runs it: with that function's role, so that IAM in the emulator judges its calls. */
+    private static final Map<String, TokenService> AS_FUNCTION = new ConcurrentHashMap<>();
     private final AwsCallCounter calls = new AwsCallCounter();
     private final RegistryLogins logins = RegistryFixtures.logins(calls, Clock.systemUTC());
 
@@ -82,6 +90,14 @@ class ExpiredTokenTest {
         return token;
     }
 
+    private static TokenService as(String function) {
+        return AS_FUNCTION.computeIfAbsent(function, name -> {
+            AwsEmulator.Stack stack = AwsEmulator.stack();
+            return new TokenService(new TokenStore(stack.dynamoDbAs(name), stack.tableName()),
+                    new SecretMacs(stack.kmsAs(name), stack.macKeyId()), Clock.systemUTC());
+        });
+    }
+
     /** "ok", or the status and code of the API error the call ended with. */
     private static String outcome(Runnable call) {
         try {
@@ -95,7 +111,7 @@ class ExpiredTokenTest {
 
     /** Each listed token's id, marked when it is expired. */
     private List<String> listed() {
-        return tokens.list(owner.membership(), TokenService.MAX_PAGE_SIZE, null).items().stream()
+        return as("ListTokensFunction").list(owner.membership(), TokenService.MAX_PAGE_SIZE, null).items().stream()
                 .map(token -> token.id() + (token.expired() ? " expired" : "")).toList();
     }
 
@@ -103,18 +119,18 @@ class ExpiredTokenTest {
     private List<String> changes(String tokenId) {
         var account = owner.membership();
         return List.of(
-                outcome(() -> tokens.edit(account, tokenId, null, new EditTokenRequest(null, false, null, true, 30, false, null))),
-                outcome(() -> tokens.reset(account, tokenId, null)),
-                outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.ENABLED)),
-                outcome(() -> tokens.setStatus(account, tokenId, null, TokenStatus.DISABLED)));
+                outcome(() -> as("EditTokenFunction").edit(account, tokenId, null, new EditTokenRequest(null, false, null, true, 30, false, null))),
+                outcome(() -> as("ResetTokenFunction").reset(account, tokenId, null)),
+                outcome(() -> as("EnableTokenFunction").setStatus(account, tokenId, null, TokenStatus.ENABLED)),
+                outcome(() -> as("DisableTokenFunction").setStatus(account, tokenId, null, TokenStatus.DISABLED)));
     }
 
     private String delete(String tokenId) {
-        return outcome(() -> tokens.delete(owner.membership(), tokenId, null));
+        return outcome(() -> as("DeleteTokenFunction").delete(owner.membership(), tokenId, null));
     }
 
     private String get(String tokenId) {
-        return outcome(() -> tokens.get(owner.membership(), tokenId));
+        return outcome(() -> as("GetTokenFunction").get(owner.membership(), tokenId));
     }
 
     @ParameterizedTest
