@@ -346,6 +346,27 @@ class TemplateTest {
     }
 
     @Test
+    void theOptionalEdgeRateLimitsEachAddressAndVouchesForItToTheLoginFunctionsOnly() {
+        for (String resource : List.of("EdgeWebAcl", "EdgeDistribution")) {
+            assertEquals("UseEdge", resources.at("/" + resource + "/Condition").asText(), resource);
+        }
+        JsonNode rule = resources.at("/EdgeWebAcl/Properties/Rules/0");
+        assertEquals("CLOUDFRONT", resources.at("/EdgeWebAcl/Properties/Scope").asText());
+        assertEquals("IP", rule.at("/Statement/RateBasedStatement/AggregateKeyType").asText());
+        assertEquals("EdgeRateLimitPerAddress", rule.at("/Statement/RateBasedStatement/Limit/Ref").asText());
+        assertEquals(429, rule.at("/Action/Block/CustomResponse/ResponseCode").asInt());
+        JsonNode origin = resources.at("/EdgeDistribution/Properties/DistributionConfig/Origins/0");
+        assertEquals("x-registry-tokens-edge", origin.at("/OriginCustomHeaders/0/HeaderName").asText().toLowerCase(java.util.Locale.ROOT),
+                "the header ClientAddress trusts");
+        assertEquals("EdgeOriginSecret", origin.at("/OriginCustomHeaders/0/HeaderValue/Ref").asText());
+        assertEquals("ApiDomainName", origin.at("/DomainName/Ref").asText());
+        assertEquals(Set.of("RegistryAuthorizerFunction", "RegistryOAuthTokenFunction"), functions().entrySet().stream()
+                .filter(function -> function.getValue().at("/Properties/Environment/Variables").has("EDGE_ORIGIN_SECRET"))
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()), "only the functions that count logins see the secret");
+        assertTrue(template.at("/Parameters/EdgeOriginSecret/NoEcho").asBoolean());
+    }
+
+    @Test
     void jwtIssuerMustBeAnHttpsUrl() {
         JsonNode issuer = template.at("/Parameters/JwtIssuer");
         Pattern pattern = Pattern.compile(issuer.path("AllowedPattern").asText());

@@ -8,6 +8,7 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.SnapStart;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.registry.BasicCredentials;
+import dev.registrytokens.registry.ClientAddress;
 import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.registry.RegistryLogins;
 import java.util.Map;
@@ -20,22 +21,28 @@ import java.util.Optional;
  */
 public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
     private final RegistryLogins logins;
+    private final ClientAddress clientAddress;
     /** Held here: the runtime keeps SnapStart hooks only weakly. */
     private final SnapStart snapStart = SnapStart.primeBeforeSnapshot(this::prime);
 
     public RegistryAuthorizerHandler() {
-        this(AwsClients.registryLogins());
+        this(AwsClients.registryLogins(), AwsClients.clientAddress());
     }
 
     RegistryAuthorizerHandler(RegistryLogins logins) {
+        this(logins, new ClientAddress(null));
+    }
+
+    RegistryAuthorizerHandler(RegistryLogins logins, ClientAddress clientAddress) {
         this.logins = logins;
+        this.clientAddress = clientAddress;
     }
 
     @Override
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
         var requestContext = event.getRequestContext();
-        // The source is API Gateway's TCP peer; X-Forwarded-For is the client's to write and is never read.
-        String sourceIp = requestContext == null || requestContext.getHttp() == null ? null : requestContext.getHttp().getSourceIp();
+        String sourceIp = clientAddress.of(requestContext == null || requestContext.getHttp() == null ? null
+                : requestContext.getHttp().getSourceIp(), name -> ApiRequest.header(event.getHeaders(), name));
         Optional<RegistryLogins.Login> login;
         try {
             login = logins.decide(BasicCredentials.parse(ApiRequest.header(event.getHeaders(), "authorization")),

@@ -4,6 +4,7 @@ import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.registry.CertificateStore;
+import dev.registrytokens.registry.ClientAddress;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
 import dev.registrytokens.registry.RegistryTokenIssuer;
@@ -170,6 +171,14 @@ public final class AwsClients {
                 Clock.systemUTC(),
                 Integer.parseInt(requiredEnv("LOGIN_FAILURES_PER_SOURCE")),
                 Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));
+    }
+
+    /**
+     * Where logins come from: API Gateway's peer, or behind the optional edge (the template's EdgeRateLimitPerAddress)
+     * the viewer address CloudFront vouches for with EDGE_ORIGIN_SECRET.
+     */
+    public static ClientAddress clientAddress() {
+        return new ClientAddress(System.getenv("EDGE_ORIGIN_SECRET"));
     }
 
     /** The management JWT's claim that lists the caller's namespaces and roles (the template's NamespacesClaim). */

@@ -8,6 +8,7 @@ import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 import dev.registrytokens.registry.BasicCredentials;
+import dev.registrytokens.registry.ClientAddress;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistryScope;
 import dev.registrytokens.registry.RegistryTokens;
@@ -28,14 +29,20 @@ import java.util.stream.Collectors;
 public class OAuthTokenHandler extends ApiHandler {
     private final RegistryLogins logins;
     private final RegistryTokens tokens;
+    private final ClientAddress clientAddress;
 
     public OAuthTokenHandler() {
-        this(AwsClients.registryLogins(), AwsClients.registryTokens());
+        this(AwsClients.registryLogins(), AwsClients.registryTokens(), AwsClients.clientAddress());
     }
 
     OAuthTokenHandler(RegistryLogins logins, RegistryTokens tokens) {
+        this(logins, tokens, new ClientAddress(null));
+    }
+
+    OAuthTokenHandler(RegistryLogins logins, RegistryTokens tokens, ClientAddress clientAddress) {
         this.logins = logins;
         this.tokens = tokens;
+        this.clientAddress = clientAddress;
     }
 
     /** RFC 6749's access token response, with distribution's {@code issued_at}. */
@@ -67,7 +74,8 @@ public class OAuthTokenHandler extends ApiHandler {
         if (username == null || password == null) {
             throw ApiException.badRequest("invalid_request", "username and password are required, once each.", username == null ? "username" : "password");
         }
-        RegistryLogins.Login login = logins.decide(Optional.of(new BasicCredentials(username, password)), request.sourceIp(), request.requestId())
+        RegistryLogins.Login login = logins.decide(Optional.of(new BasicCredentials(username, password)),
+                        clientAddress.of(request.sourceIp(), request::header), request.requestId())
                 .orElseThrow(() -> ApiException.badRequest("invalid_grant", "The username or secret is wrong, or the token cannot log in.", null));
         RegistryTokens.Grant grant = tokens.grant(login.username(), login.namespace(), login.permission(), login.repositories(),
                 form.getOrDefault("service", List.of()), form.getOrDefault("scope", List.of()));

@@ -136,4 +136,22 @@ class RegistryAuthorizerHandlerTest {
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,
                 () -> handler.handleRequest(loginEvent(basic(token.username(), token.secret())), null)).getIsAuthorized());
     }
+
+    @Test
+    void behindTheEdgeLoginsCountAgainstTheViewerAddressAndOnesThatBypassedItAreDenied() {
+        TokenView token = TestStack.createToken(owner, "edge", Permission.PULL, 30);
+        String secret = "edge-secret-" + "x".repeat(32);
+        var behindEdge = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()),
+                new dev.registrytokens.registry.ClientAddress(secret));
+        APIGatewayV2CustomAuthorizerEvent viaEdge = loginEvent(basic(token.username(), token.secret()), "130.176.0.9", "198.51.100.77");
+        Map<String, String> headers = new HashMap<>(viaEdge.getHeaders());
+        headers.put("x-registry-tokens-edge", secret);
+        headers.put("cloudfront-viewer-address", "198.51.100.77:40000");
+        viaEdge.setHeaders(headers);
+        assertTrue(behindEdge.handleRequest(viaEdge, null).getIsAuthorized(), "through the edge");
+        calls.reset();
+        assertFalse(behindEdge.handleRequest(loginEvent(basic(token.username(), token.secret()), "198.51.100.78", "198.51.100.78"), null)
+                .getIsAuthorized(), "straight to the API, around the edge's rate limit");
+        assertEquals(0, calls.total(), "refused before any AWS call: " + calls);
+    }
 }

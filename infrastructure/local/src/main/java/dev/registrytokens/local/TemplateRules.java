@@ -13,6 +13,7 @@ import java.util.Map;
  * Fn::Not, over Refs to parameters and literals.
  */
 final class TemplateRules {
+    private static final String LOCAL_REGION = "us-east-1";
     private TemplateRules() {
     }
 
@@ -87,9 +88,11 @@ final class TemplateRules {
             return node.asText();
         }
         if (node.has("Ref")) {
-            String value = parameters.get(node.get("Ref").asText());
+            String name = node.get("Ref").asText();
+            // The pseudo parameters a rule may name, as a local stack has them.
+            String value = name.equals("AWS::Region") ? parameters.getOrDefault(name, LOCAL_REGION) : parameters.get(name);
             if (value == null) {
-                throw new IllegalArgumentException("a rule refers to parameter " + node.get("Ref").asText() + ", which has no value");
+                throw new IllegalArgumentException("a rule refers to parameter " + name + ", which has no value");
             }
             return value;
         }

@@ -66,4 +66,16 @@ class TemplateRulesTest {
         assertThrows(IllegalArgumentException.class,
                 () -> TemplateValues.parametersWithDefaults(TEMPLATE, Map.of("LoginFailuresPerSource", "0")), "below MinValue");
     }
+
+    @Test
+    void theEdgeNeedsItsOriginSecret() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> TemplateValues.parametersWithDefaults(TEMPLATE, Map.of("EdgeRateLimitPerAddress", "1000")));
+        assertTrue(refused.getMessage().contains("EdgeRateLimitPerAddress needs EdgeOriginSecret"), refused.getMessage());
+        assertDoesNotThrow(() -> TemplateValues.parametersWithDefaults(TEMPLATE,
+                Map.of("EdgeRateLimitPerAddress", "1000", "EdgeOriginSecret", "a".repeat(32))));
+        IllegalArgumentException elsewhere = assertThrows(IllegalArgumentException.class, () -> TemplateValues.parametersWithDefaults(TEMPLATE,
+                Map.of("EdgeRateLimitPerAddress", "1000", "EdgeOriginSecret", "a".repeat(32), "AWS::Region", "eu-west-1")));
+        assertTrue(elsewhere.getMessage().contains("us-east-1"), elsewhere.getMessage());
+    }
 }
