@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +43,13 @@ final class LocalLambda implements AutoCloseable {
     }
 
     private static final int START_ATTEMPTS = 3;
+    /**
+     * Lambda gives every environment its own share of CPU; here all of them share this machine's processors, and the
+     * emulator counts init against the function's timeout. So at most one environment per processor runs its first
+     * invocation (init included) at a time: a burst of cold starts then queues, rather than every init slowing down
+     * past the timeout together.
+     */
+    private static final Semaphore FIRST_INVOCATIONS = new Semaphore(java.lang.Runtime.getRuntime().availableProcessors(), true);
     private final LambdaFunctionSpec function;
     private final Runtime runtime;
     private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
@@ -216,8 +224,19 @@ final class LocalLambda implements AutoCloseable {
             HttpRequest request = HttpRequest.newBuilder(invocations)
                     .timeout(Duration.ofSeconds(function.timeout() + 30L))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(event)).build();
+            boolean first = !invoked;
             try {
-                byte[] response = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+                if (first) {
+                    FIRST_INVOCATIONS.acquire();
+                }
+                byte[] response;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+                } finally {
+                    if (first) {
+                        FIRST_INVOCATIONS.release();
+                    }
+                }
                 ColdStart coldStart = invoked ? null
                         : new ColdStart(started, bridge.restoreRequestedNanos(), bridge.firstInvocationRequestedNanos(), System.nanoTime());
                 invoked = true;
