@@ -1,12 +1,10 @@
 package dev.registrytokens.core;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.SdkBytes;
@@ -77,10 +75,10 @@ public final class TokenService {
             throw new DomainException.InvalidInput("invalid_value", "limit must be a whole number from 1 to " + MAX_PAGE_SIZE + ".", "limit");
         }
         // One extra item tells whether another page exists, so the last page never hands out a dead cursor.
-        List<TokenRecord> found = store.listTokens(member.namespace(), limit + 1, cursor == null ? null : decodeCursor(cursor));
+        List<TokenRecord> found = store.listTokens(member.namespace(), limit + 1, cursor == null ? null : checkedCursor(cursor));
         Instant now = now();
         List<TokenRecord> page = found.subList(0, Math.min(limit, found.size()));
-        String nextCursor = found.size() > limit ? encodeCursor(page.getLast().id()) : null;
+        String nextCursor = found.size() > limit ? page.getLast().id() : null;
         return new TokenPage(page.stream().map(token -> TokenView.of(token, now)).toList(), nextCursor);
     }
 
@@ -212,20 +210,12 @@ public final class TokenService {
         return days == null ? null : now.plus(Duration.ofDays(days)).getEpochSecond();
     }
 
-    private static String encodeCursor(String tokenId) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(tokenId.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static String decodeCursor(String cursor) {
-        try {
-            String tokenId = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (TokenIds.isWellFormed(tokenId)) {
-                return tokenId;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the error below
+    /** A page's cursor is the id of its last token, after which the next page goes on (as the document states). */
+    private static String checkedCursor(String cursor) {
+        if (TokenIds.isWellFormed(cursor)) {
+            return cursor;
         }
-        throw new DomainException.InvalidInput("invalid_value", "cursor is not one this API handed out.", "cursor");
+        throw new DomainException.InvalidInput("invalid_value", "cursor must be the nextCursor of a page: a token id.", "cursor");
     }
 
     /** SnapStart priming for the functions that make secrets: one MAC of a fixed message, which is no secret. */

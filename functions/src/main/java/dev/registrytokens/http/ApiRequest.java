@@ -30,6 +30,7 @@ public final class ApiRequest {
     public static final String DEFAULT_NAMESPACES_CLAIM = "registry_namespaces";
     /** A version as this API writes it in an ETag: no sign, no leading zero. */
     private static final Pattern VERSION = Pattern.compile("0|[1-9][0-9]{0,17}");
+    private static final Pattern OPTIONAL_WHITESPACE = Pattern.compile("^[ \\t]+|[ \\t]+$");
     /** RFC 9110 entity-tag: optional weakness indicator, then opaque characters in double quotes. */
     private static final Pattern ENTITY_TAG = Pattern.compile("(W/)?\"([\\x21\\x23-\\x7e\\x80-\\xff]*)\"");
     /** A version no token has (they start at 1): what a tag that can never match strongly stands for. */
@@ -167,10 +168,14 @@ public final class ApiRequest {
      */
     public Long ifMatch() {
         String value = header("If-Match");
-        if (value == null || value.trim().equals("*")) {
+        if (value == null) {
             return null;
         }
-        String trimmed = value.trim();
+        // Only the optional whitespace (SP, HTAB) around a field value; anything else is part of the value.
+        String trimmed = OPTIONAL_WHITESPACE.matcher(value).replaceAll("");
+        if (trimmed.equals("*")) {
+            return null;
+        }
         if (VERSION.matcher(trimmed).matches()) {
             return Long.parseLong(trimmed);
         }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns request bodies into validated requests; every rejection names the offending field. Text is stored and shown
- * back to people, so names and descriptions may hold no lone surrogate, control character or bidirectional override
+ * back to people, so names and descriptions may hold no lone surrogate, control character or bidirectional control
  * (which can make a listing read other than it is), and lengths count Unicode code points, as people count characters.
  */
 public final class TokenRequests {
@@ -154,7 +154,16 @@ public final class TokenRequests {
         return description;
     }
 
-    /** Lone surrogates (not text at all), control characters and bidirectional embeddings, overrides and isolates. */
+    /**
+     * Unicode's Bidi_Control characters: the Arabic letter mark, the left-to-right and right-to-left marks, and the
+     * embeddings, overrides and isolates with their terminators.
+     */
+    private static boolean isBidiControl(int codePoint) {
+        return codePoint == 0x061C || codePoint == 0x200E || codePoint == 0x200F
+                || (codePoint >= 0x202A && codePoint <= 0x202E) || (codePoint >= 0x2066 && codePoint <= 0x2069);
+    }
+
+    /** Lone surrogates (not text at all), control characters (Cc, C0 and C1) and bidirectional controls. */
     private static void rejectUnsafeText(String text, String field) {
         for (int i = 0; i < text.length(); ) {
             int codePoint = text.codePointAt(i);
@@ -164,8 +173,8 @@ public final class TokenRequests {
             if (Character.getType(codePoint) == Character.CONTROL) {
                 throw ApiException.badRequest("invalid_value", field + " may not hold control characters.", field);
             }
-            if ((codePoint >= 0x202A && codePoint <= 0x202E) || (codePoint >= 0x2066 && codePoint <= 0x2069)) {
-                throw ApiException.badRequest("invalid_value", field + " may not hold bidirectional override characters.", field);
+            if (isBidiControl(codePoint)) {
+                throw ApiException.badRequest("invalid_value", field + " may not hold bidirectional control characters.", field);
             }
             i += Character.charCount(codePoint);
         }

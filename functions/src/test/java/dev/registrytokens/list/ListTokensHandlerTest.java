@@ -90,6 +90,34 @@ class ListTokensHandlerTest {
         ApiCall.from("list-tokens.json").as(owner).rawQuery("limit=2&limit=3").to(handler).assertError(400, "invalid_request", "limit");
     }
 
+    /** The document's cursor pattern and the server agree: what it allows lists (from after that id), the rest is 400. */
+    @ParameterizedTest
+    @ValueSource(strings = {"01m8xaxnszjdqr5kjavgnjbsp9", "7zzzzzzzzzzzzzzzzzzzzzzzzz", "00000000000000000000000000", "0", "",
+            "01M8XAXNSZJDQR5KJAVGNJBSP9", "81m8xaxnszjdqr5kjavgnjbsp9", "01m8xaxnszjdqr5kjavgnjbsp", "01m8xaxnszjdqr5kjavgnjbsp90",
+            "01m8xaxnszjdqr5kjavgnjbspu", "01m8xaxnszjdqr5kjavgnjbspi", "01m8xaxnszjdqr5kjavgnjbspl", "01m8xaxnszjdqr5kjavgnjbspo",
+            "01m8xaxnszjdqr5kjavgnjbsp9\n", "MDFtOHhheG5zempkcXI1a2phdmduamJzcDk", "bm90LWEtY3Vyc29y"})
+    void acceptsExactlyTheCursorsTheDocumentDescribes(String cursor) {
+        TestStack.createToken(owner, "paged", Permission.PULL, 3);
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(dev.registrytokens.testing.OpenApiContract.document()
+                .at("/paths/~1tokens/get/parameters").findValues("pattern").getFirst().asText());
+        var answer = ApiCall.from("list-tokens.json").as(owner).query("cursor", cursor).to(handler);
+        if (documented.matcher(cursor).matches()) {
+            answer.assertStatus(200);
+        } else {
+            answer.assertError(400, "invalid_value", "cursor");
+        }
+    }
+
+    @Test
+    void theNextCursorIsTheLastListedTokensIdAsTheDocumentStates() throws InterruptedException {
+        for (String name : List.of("c1", "c2", "c3")) {
+            TestStack.createToken(owner, name, Permission.PULL, 3);
+            Thread.sleep(2);
+        }
+        var page = ApiCall.from("list-tokens.json").as(owner).query("limit", "2").to(handler).assertStatus(200).body();
+        assertEquals(page.get("items").get(1).get("id").asText(), page.get("nextCursor").asText());
+    }
+
     @ParameterizedTest
     @EnumSource(DependencyFault.class)
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +51,12 @@ final class LocalLambda implements AutoCloseable {
      */
     private static final Duration ON_DEMAND_INIT = Duration.ofSeconds(10);
     private static final Duration SNAPSTART_INIT = Duration.ofMinutes(2);
+    /**
+     * Lambda gives every environment its own share of CPU; here all of them share this machine's processors. So at
+     * most one environment per processor runs its first invocation (init included) at a time: a burst of cold starts
+     * then queues (the wait counts against no timeout), rather than every init slowing down together.
+     */
+    private static final Semaphore FIRST_INVOCATIONS = new Semaphore(java.lang.Runtime.getRuntime().availableProcessors(), true);
     private final LambdaFunctionSpec function;
     private final Runtime runtime;
     private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
@@ -235,8 +242,19 @@ final class LocalLambda implements AutoCloseable {
             HttpRequest request = HttpRequest.newBuilder(invocations)
                     .timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(event)).build();
+            boolean first = !invoked;
             try {
-                byte[] response = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+                if (first) {
+                    FIRST_INVOCATIONS.acquire();
+                }
+                byte[] response;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+                } finally {
+                    if (first) {
+                        FIRST_INVOCATIONS.release();
+                    }
+                }
                 ColdStart coldStart = invoked ? null
                         : new ColdStart(started, bridge.restoreRequestedNanos(), bridge.firstInvocationRequestedNanos(), System.nanoTime());
                 invoked = true;

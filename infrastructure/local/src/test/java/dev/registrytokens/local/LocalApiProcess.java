@@ -78,6 +78,10 @@ final class LocalApiProcess implements AutoCloseable {
                 .toList();
     }
 
+    ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
