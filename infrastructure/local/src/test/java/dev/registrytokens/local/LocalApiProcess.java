@@ -59,6 +59,8 @@ final class LocalApiProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         LocalApiProcess api = new LocalApiProcess(builder.start(), log, port, issuerPort);
         Processes.awaitListening(port, api.process, log, Duration.ofSeconds(60));
+        // The dev issuer listens on its own port: tests ask it for JWTs as soon as the API answers.
+        Processes.awaitListening(issuerPort, api.process, log, Duration.ofSeconds(60));
         return api;
     }
 
