@@ -12,11 +12,18 @@ policies itself, as AWS would: actions, resources (table and key ARNs) and those
 condition operator it refuses to guess (the request fails). With --record FILE it appends one JSON line per
 authorization of an assumed role's request (role, action, allowed), from which the tests compare each function's
 granted actions with those it used.
+
+moto also ignores TransactWriteItems' ClientRequestToken. DynamoDB answers a repeat of a transaction that succeeded, with
+the same token within 10 minutes, with success and changes nothing; the AWS SDKs rely on it, retrying a transaction
+whose answer timed out with the same token. Without it, a retried create fails its own condition (the item it wrote
+exists) and answers 409. So this server keeps each successful transaction's token and answer for 10 minutes.
 """
 import argparse
 import fnmatch
+import hashlib
 import json
 import re
+import time
 from typing import Any
 
 from moto import settings
@@ -216,6 +223,35 @@ def allowed(policies: list[dict[str, Any]], authorization: Authorization) -> boo
     return (not any(s["Effect"] == "Deny" for s in applying)) and any(s["Effect"] == "Allow" for s in applying)
 
 
+# --- idempotent transactions ---------------------------------------------------------------------------------------
+
+IDEMPOTENCY_SECONDS = 600
+# ClientRequestToken -> (when it expires, digest of the request's items, the answer)
+TRANSACTIONS: dict[str, tuple[float, str, Any]] = {}
+
+
+def idempotent(transact_write_items):
+    def transact(self):
+        token = self.body.get("ClientRequestToken")
+        if not token:
+            return transact_write_items(self)
+        now = time.monotonic()
+        for expired in [key for key, (expires, _, _) in TRANSACTIONS.items() if expires <= now]:
+            del TRANSACTIONS[expired]
+        # Binary attribute values are bytes by now: repr keeps them apart.
+        digest = hashlib.sha256(json.dumps(self.body.get("TransactItems"), sort_keys=True, default=repr).encode()).hexdigest()
+        seen = TRANSACTIONS.get(token)
+        if seen is not None:
+            if seen[1] != digest:
+                raise JsonRESTError("IdempotentParameterMismatchException",
+                                    "The request uses the same client token as a previous, but non-identical request.")
+            return seen[2]
+        answer = transact_write_items(self)
+        TRANSACTIONS[token] = (now + IDEMPOTENCY_SECONDS, digest, answer)
+        return answer
+    return transact
+
+
 # --- the hook into moto ---------------------------------------------------------------------------------------------
 
 def authorizing(authorizations_of):
@@ -258,6 +294,7 @@ def main() -> None:
     if args.record:
         RECORD = open(args.record, "w", encoding="utf-8")
     DynamoHandler._authenticate_and_authorize_normal_action = authorizing(dynamodb_authorizations)
+    DynamoHandler.transact_write_items = idempotent(DynamoHandler.transact_write_items)
     KmsResponse._authenticate_and_authorize_normal_action = authorizing(kms_authorizations)
     run_simple(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=False)
 

@@ -56,7 +56,7 @@ public final class DependencyFailures {
         }
         return seen.stream().filter(AwsServiceException.class::isInstance).map(AwsServiceException.class::cast)
                 .filter(aws -> aws.awsErrorDetails() != null).findFirst()
-                .map(aws -> "error " + aws.awsErrorDetails().errorCode())
+                .map(aws -> "error " + (aws.awsErrorDetails().errorCode() != null ? aws.awsErrorDetails().errorCode() : "HTTP " + aws.statusCode()))
                 .orElse(failure instanceof SdkServiceException ? "error" : "client");
     }
 

@@ -45,9 +45,17 @@ public final class LocalApi {
     public static void main(String[] argv) throws IOException {
         Args args = Args.parse(argv);
         Path template = Path.of(args.get("template", "template.yaml"));
-        LocalApi api = start(template, Integer.parseInt(args.get("port", "3000")), Integer.parseInt(args.get("issuer-port", "3001")),
-                args.parameters(), readResources(Path.of(args.require("resources"))), args.get("registry-host", "127.0.0.1:5000"),
-                LocalRuntimeArgs.runtime(args, template));
+        LocalApi api;
+        try {
+            api = start(template, Integer.parseInt(args.get("port", "3000")), Integer.parseInt(args.get("issuer-port", "3001")),
+                    args.parameters(), readResources(Path.of(args.require("resources"))), args.get("registry-host", "127.0.0.1:5000"),
+                    LocalRuntimeArgs.runtime(args, template));
+        } catch (RuntimeException e) {
+            // A server started before the failure would keep the JVM alive, answering on one port and not the other.
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         System.out.println("local API listening on http://127.0.0.1:" + api.apiServer.getAddress().getPort());
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop));
     }

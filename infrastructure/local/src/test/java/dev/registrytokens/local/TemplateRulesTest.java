@@ -68,7 +68,7 @@ class TemplateRulesTest {
     }
 
     @Test
-    void theEdgeNeedsItsOriginSecret() {
+    void theEdgeAndItsOriginSecretComeTogether() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> TemplateValues.parametersWithDefaults(TEMPLATE, Map.of("EdgeRateLimitPerAddress", "1000")));
         assertTrue(refused.getMessage().contains("EdgeRateLimitPerAddress needs EdgeOriginSecret"), refused.getMessage());
@@ -77,5 +77,8 @@ class TemplateRulesTest {
         IllegalArgumentException elsewhere = assertThrows(IllegalArgumentException.class, () -> TemplateValues.parametersWithDefaults(TEMPLATE,
                 Map.of("EdgeRateLimitPerAddress", "1000", "EdgeOriginSecret", "a".repeat(32), "AWS::Region", "eu-west-1")));
         assertTrue(elsewhere.getMessage().contains("us-east-1"), elsewhere.getMessage());
+        IllegalArgumentException withoutEdge = assertThrows(IllegalArgumentException.class,
+                () -> TemplateValues.parametersWithDefaults(TEMPLATE, Map.of("EdgeOriginSecret", "a".repeat(32))));
+        assertTrue(withoutEdge.getMessage().contains("EdgeOriginSecret is for the edge only"), withoutEdge.getMessage());
     }
 }
