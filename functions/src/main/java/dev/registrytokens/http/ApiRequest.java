@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /** Read access to an API Gateway HTTP API (payload 2.0) request, with the checks every handler shares. */
 public final class ApiRequest {
-    static final int MAX_BODY_BYTES = 16 * 1024;
+    /** Room for the largest body the document allows (100 repository rules of the longest pattern, about 30 KB). */
+    static final int MAX_BODY_BYTES = 32 * 1024;
     /** The claim naming the caller's own registry namespace, which they own and the {@code /tokens} routes act on. */
     static final String NAMESPACE_CLAIM = "namespace";
     /** The claim listing the caller's namespaces and roles by default: the template's NamespacesClaim parameter's default. */
@@ -188,7 +189,7 @@ public final class ApiRequest {
         return !weak && VERSION.matcher(tag.group(2)).matches() ? Long.parseLong(tag.group(2)) : NO_VERSION;
     }
 
-    /** The body's bytes (API Gateway base64-encodes some), at most 16 KiB; {@code code} names what it should have been. */
+    /** The body's bytes (API Gateway base64-encodes some), at most 32 KiB; {@code code} names what it should have been. */
     private byte[] body(String code, String expected) {
         String body = event.getBody();
         if (body == null || body.isBlank()) {
@@ -201,7 +202,7 @@ public final class ApiRequest {
             throw ApiException.badRequest(code, "The request body is not valid base64.", null);
         }
         if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "payload_too_large", "The request body must be at most 16 KiB.", null);
+            throw new ApiException(413, "payload_too_large", "The request body must be at most 32 KiB.", null);
         }
         return bytes;
     }
@@ -226,7 +227,7 @@ public final class ApiRequest {
     }
 
     /**
-     * The body as a JSON object: {@code Content-Type: application/json} (415 otherwise), UTF-8, at most 16 KiB, and
+     * The body as a JSON object: {@code Content-Type: application/json} (415 otherwise), UTF-8, at most 32 KiB, and
      * exactly one JSON value (anything after it is an error, not ignored).
      */
     public ObjectNode jsonBody() {

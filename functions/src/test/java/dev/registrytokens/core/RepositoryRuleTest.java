@@ -12,6 +12,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class RepositoryRuleTest {
+    /** The document's pattern for a rule's pattern, and the server, agree on what is one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"app-*", "*", "**", "team/**", "**/x", "0**-e5u", "a*b*c", "x*-*y", "a**", "*a*", "a/b*/c", "A",
+            "a--b", "a-", "*.*", "a__b", "a___b", "/a", "a/", "a//b", "team/*/**", "***", "*-**"})
+    void theDocumentsPatternAndTheServerAgree(String pattern) {
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(dev.registrytokens.testing.OpenApiContract.document()
+                .at("/components/schemas/RepositoryRule/properties/pattern/pattern").asText());
+        assertEquals(RepositoryRule.problemWith(pattern).isEmpty(), documented.matcher(pattern).matches(), pattern);
+    }
+
     @ParameterizedTest
     @CsvSource({
             "app, app, true", "app, app2, false", "app, team/app, false",

@@ -123,7 +123,7 @@ class CreateTokenHandlerTest {
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"abc\\u202Etxt.exe\"}", 400, "invalid_value", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + "\uD83D\uDE00".repeat(257) + "\"}",
                         400, "invalid_value", "description"),
-                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + "x".repeat(17 * 1024) + "\"}",
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"" + "x".repeat(33 * 1024) + "\"}",
                         413, "payload_too_large", null));
     }
 
