@@ -34,10 +34,8 @@ public final class AwsClients {
      * row (BatchGetItem, GenerateMac, UpdateItem), so one call, retries included, may take at most 1.5 s.
      * DynamoDB and KMS answer in milliseconds; an attempt that has not in 700 ms is retried, then given up.
      */
-    public static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
-    public static final Duration SOCKET_TIMEOUT = Duration.ofMillis(700);
-    public static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofMillis(700);
-    public static final Duration API_CALL_TIMEOUT = Duration.ofMillis(1500);
+    private static final Timeouts HOT_PATH = new Timeouts(Duration.ofMillis(500), Duration.ofMillis(700),
+            Duration.ofMillis(700), Duration.ofMillis(1500));
 
     /*
      * Deploy-time functions (custom resources) get far more: CloudFormation invokes them on $LATEST, so each runs in a
@@ -45,10 +43,8 @@ public final class AwsClients {
      * SDK's classes and can take seconds. Three calls in a row (the certificate issuer's) plus the answer to
      * CloudFormation fit the issuer's 120 s timeout.
      */
-    static final Duration DEPLOYMENT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration DEPLOYMENT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration DEPLOYMENT_API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration DEPLOYMENT_API_CALL_TIMEOUT = Duration.ofSeconds(20);
+    private static final Timeouts DEPLOYMENT = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(10),
+            Duration.ofSeconds(10), Duration.ofSeconds(20));
 
     private static final LambdaCredentials CREDENTIALS = new LambdaCredentials();
 
@@ -90,66 +86,57 @@ public final class AwsClients {
         return CREDENTIALS;
     }
 
-    /** The HTTP client every AWS client here uses: bounded connect and read waits, each attempt's failure noted. */
-    public static SdkHttpClient httpClient() {
-        return AttemptFailures.noting(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT).build());
+    /**
+     * A client's waits: connecting and reading (the HTTP client), one attempt and the whole call with its retries. Each
+     * client also notes what its attempts ran into, so that a call that ran out of time after a throttled or refused
+     * attempt is not reported as having simply hung.
+     */
+    private record Timeouts(Duration connect, Duration socket, Duration attempt, Duration call) {
+        SdkHttpClient httpClient() {
+            return AttemptFailures.noting(UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(socket).build());
+        }
+
+        ClientOverrideConfiguration.Builder apply(ClientOverrideConfiguration.Builder config) {
+            return config.apiCallAttemptTimeout(attempt).apiCallTimeout(call).addExecutionInterceptor(new AttemptFailures());
+        }
     }
 
-    /**
-     * Applies the per-attempt and per-call timeouts every AWS client here has, and the mark that tells a call that ran
-     * out of time after a throttled attempt from one that simply hung.
-     */
+    /** The HTTP client of the hot-path clients: bounded connect and read waits, each attempt's failure noted. */
+    public static SdkHttpClient httpClient() {
+        return HOT_PATH.httpClient();
+    }
+
+    /** Applies the hot-path clients' per-attempt and per-call timeouts, and their note of what attempts ran into. */
     public static ClientOverrideConfiguration.Builder withTimeouts(ClientOverrideConfiguration.Builder config) {
-        return config.apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(API_CALL_TIMEOUT)
-                .addExecutionInterceptor(new AttemptFailures());
+        return HOT_PATH.apply(config);
     }
 
     public static DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder()
-                .region(region())
-                .credentialsProvider(CREDENTIALS)
-                .httpClient(httpClient())
-                .overrideConfiguration(AwsClients::withTimeouts)
-                .build();
+        return dynamoDb(HOT_PATH);
     }
 
     public static KmsClient kms() {
-        return KmsClient.builder()
-                .region(region())
-                .credentialsProvider(CREDENTIALS)
-                .httpClient(httpClient())
-                .overrideConfiguration(AwsClients::withTimeouts)
-                .build();
+        return kms(HOT_PATH);
     }
 
     /** A DynamoDB client for deploy-time functions: timeouts fit for a cold JVM (see above). */
     public static DynamoDbClient dynamoDbForDeployment() {
-        return DynamoDbClient.builder()
-                .region(region())
-                .credentialsProvider(CREDENTIALS)
-                .httpClient(deploymentHttpClient())
-                .overrideConfiguration(AwsClients::withDeploymentTimeouts)
-                .build();
+        return dynamoDb(DEPLOYMENT);
     }
 
     /** A KMS client for deploy-time functions: timeouts fit for a cold JVM (see above). */
     public static KmsClient kmsForDeployment() {
-        return KmsClient.builder()
-                .region(region())
-                .credentialsProvider(CREDENTIALS)
-                .httpClient(deploymentHttpClient())
-                .overrideConfiguration(AwsClients::withDeploymentTimeouts)
-                .build();
+        return kms(DEPLOYMENT);
     }
 
-    private static SdkHttpClient deploymentHttpClient() {
-        return AttemptFailures.noting(UrlConnectionHttpClient.builder()
-                .connectionTimeout(DEPLOYMENT_CONNECT_TIMEOUT).socketTimeout(DEPLOYMENT_SOCKET_TIMEOUT).build());
+    private static DynamoDbClient dynamoDb(Timeouts timeouts) {
+        return DynamoDbClient.builder().region(region()).credentialsProvider(CREDENTIALS)
+                .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
-    private static ClientOverrideConfiguration.Builder withDeploymentTimeouts(ClientOverrideConfiguration.Builder config) {
-        return config.apiCallAttemptTimeout(DEPLOYMENT_API_CALL_ATTEMPT_TIMEOUT).apiCallTimeout(DEPLOYMENT_API_CALL_TIMEOUT)
-                .addExecutionInterceptor(new AttemptFailures());
+    private static KmsClient kms(Timeouts timeouts) {
+        return KmsClient.builder().region(region()).credentialsProvider(CREDENTIALS)
+                .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
     /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */

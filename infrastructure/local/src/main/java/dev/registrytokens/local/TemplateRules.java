@@ -28,7 +28,7 @@ final class TemplateRules {
                 return;
             }
             JsonNode allowed = declaration.path("AllowedValues");
-            if (allowed.isArray() && elements(allowed).noneMatch(option -> option.asText().equals(value))) {
+            if (allowed.isArray() && allowed.valueStream().noneMatch(option -> option.asText().equals(value))) {
                 problems.add("Parameter '" + name + "' must be one of AllowedValues " + allowed + ", not " + value);
             }
             if (declaration.has("MinValue") || declaration.has("MaxValue")) {
@@ -70,17 +70,13 @@ final class TemplateRules {
             case "Fn::Equals" -> value(arguments.get(0), parameters).equals(value(arguments.get(1), parameters));
             case "Fn::Contains" -> {
                 String needle = value(arguments.get(1), parameters);
-                yield elements(arguments.get(0)).anyMatch(option -> value(option, parameters).equals(needle));
+                yield arguments.get(0).valueStream().anyMatch(option -> value(option, parameters).equals(needle));
             }
-            case "Fn::And" -> elements(arguments).allMatch(argument -> truth(argument, parameters));
-            case "Fn::Or" -> elements(arguments).anyMatch(argument -> truth(argument, parameters));
+            case "Fn::And" -> arguments.valueStream().allMatch(argument -> truth(argument, parameters));
+            case "Fn::Or" -> arguments.valueStream().anyMatch(argument -> truth(argument, parameters));
             case "Fn::Not" -> !truth(arguments.get(0), parameters);
             default -> throw new IllegalArgumentException("rule function " + entry.getKey() + " is not evaluated locally");
         };
-    }
-
-    private static java.util.stream.Stream<JsonNode> elements(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }
 
     private static String value(JsonNode node, Map<String, String> parameters) {
