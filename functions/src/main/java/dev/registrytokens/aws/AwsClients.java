@@ -29,23 +29,6 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * HTTP client. AWS_ENDPOINT_URL, when set (locally), points them at an emulator.
  */
 public final class AwsClients {
-    /*
-     * Timeouts well inside every function's: the registry authorizer has 5 s and at worst makes three calls in a
-     * row (BatchGetItem, GenerateMac, UpdateItem), so one call, retries included, may take at most 1.5 s.
-     * DynamoDB and KMS answer in milliseconds; an attempt that has not in 700 ms is retried, then given up.
-     */
-    private static final Timeouts HOT_PATH = new Timeouts(Duration.ofMillis(500), Duration.ofMillis(700),
-            Duration.ofMillis(700), Duration.ofMillis(1500));
-
-    /*
-     * Deploy-time functions (custom resources) get far more: CloudFormation invokes them on $LATEST, so each runs in a
-     * cold, unprimed JVM, maybe on Lambda's smallest CPU share, where the first call of a client loads and links the
-     * SDK's classes and can take seconds. Three calls in a row (the certificate issuer's) plus the answer to
-     * CloudFormation fit the issuer's 120 s timeout.
-     */
-    private static final Timeouts DEPLOYMENT = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(10),
-            Duration.ofSeconds(10), Duration.ofSeconds(20));
-
     private static final LambdaCredentials CREDENTIALS = new LambdaCredentials();
 
     private AwsClients() {
@@ -89,44 +72,61 @@ public final class AwsClients {
     /**
      * A client's waits: connecting and reading (the HTTP client), one attempt and the whole call with its retries. Each
      * client also notes what its attempts ran into, so that a call that ran out of time after a throttled or refused
-     * attempt is not reported as having simply hung.
+     * attempt is not reported as having simply hung. DynamoDB and KMS answer in milliseconds; what differs between the
+     * tiers is how long a caller can wait, and how cold the JVM may be.
      */
-    private record Timeouts(Duration connect, Duration socket, Duration attempt, Duration call) {
-        SdkHttpClient httpClient() {
+    public enum Timeouts {
+        /**
+         * Registry logins, every pull: the authorizer has 5 s and at worst makes three calls in a row (BatchGetItem,
+         * GenerateMac, UpdateItem), so one call, retries included, may take at most 1.5 s; an attempt that has not
+         * answered in 700 ms is retried, then given up.
+         */
+        HOT_PATH(Duration.ofMillis(500), Duration.ofMillis(700), Duration.ofMillis(700), Duration.ofMillis(1500)),
+        /**
+         * The management API, a person or a pipeline changing a token: its functions have 15 s and make at most three
+         * calls in a row (read, GenerateMac, transaction), so each may take 4 s. Answering 503 to a change that a
+         * moment's patience would have made is worse here than waiting: a slow attempt is retried after 2 s.
+         */
+        MANAGEMENT(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(4)),
+        /**
+         * Deploy-time functions (custom resources): CloudFormation invokes them on $LATEST, so each runs in a cold,
+         * unprimed JVM, maybe on Lambda's smallest CPU share, where the first call of a client loads and links the
+         * SDK's classes and can take seconds. Three calls in a row (the certificate issuer's) plus the answer to
+         * CloudFormation fit the issuer's 120 s timeout.
+         */
+        DEPLOYMENT(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(20));
+
+        private final Duration connect;
+        private final Duration socket;
+        private final Duration attempt;
+        private final Duration call;
+
+        Timeouts(Duration connect, Duration socket, Duration attempt, Duration call) {
+            this.connect = connect;
+            this.socket = socket;
+            this.attempt = attempt;
+            this.call = call;
+        }
+
+        /** The HTTP client: bounded connect and read waits, each attempt's failure noted. */
+        public SdkHttpClient httpClient() {
             return AttemptFailures.noting(UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(socket).build());
         }
 
-        ClientOverrideConfiguration.Builder apply(ClientOverrideConfiguration.Builder config) {
+        /** The per-attempt and per-call timeouts, and the note of what attempts ran into. */
+        public ClientOverrideConfiguration.Builder apply(ClientOverrideConfiguration.Builder config) {
             return config.apiCallAttemptTimeout(attempt).apiCallTimeout(call).addExecutionInterceptor(new AttemptFailures());
         }
     }
 
-    /** The HTTP client of the hot-path clients: bounded connect and read waits, each attempt's failure noted. */
-    public static SdkHttpClient httpClient() {
-        return HOT_PATH.httpClient();
-    }
-
-    /** Applies the hot-path clients' per-attempt and per-call timeouts, and their note of what attempts ran into. */
-    public static ClientOverrideConfiguration.Builder withTimeouts(ClientOverrideConfiguration.Builder config) {
-        return HOT_PATH.apply(config);
-    }
-
-    public static DynamoDbClient dynamoDb() {
-        return dynamoDb(HOT_PATH);
-    }
-
-    public static KmsClient kms() {
-        return kms(HOT_PATH);
-    }
-
-    /** A DynamoDB client for deploy-time functions: timeouts fit for a cold JVM (see above). */
+    /** A DynamoDB client for deploy-time functions: timeouts fit for a cold JVM. */
     public static DynamoDbClient dynamoDbForDeployment() {
-        return dynamoDb(DEPLOYMENT);
+        return dynamoDb(Timeouts.DEPLOYMENT);
     }
 
-    /** A KMS client for deploy-time functions: timeouts fit for a cold JVM (see above). */
+    /** A KMS client for deploy-time functions: timeouts fit for a cold JVM. */
     public static KmsClient kmsForDeployment() {
-        return kms(DEPLOYMENT);
+        return kms(Timeouts.DEPLOYMENT);
     }
 
     private static DynamoDbClient dynamoDb(Timeouts timeouts) {
@@ -141,20 +141,21 @@ public final class AwsClients {
 
     /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */
     public static TokenService tokenService() {
-        return new TokenService(new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")), new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
+        return new TokenService(new TokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
+                new SecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC());
     }
 
     /** The token service of the functions that never make secrets: the table only, no KMS client. */
     public static TokenService tokenServiceWithoutSecrets() {
-        return new TokenService(new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
+        return new TokenService(new TokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
     }
 
     /** Registry logins over the same table and MAC key, throttled as the template configures. */
     public static RegistryLogins registryLogins() {
         return new RegistryLogins(
-                new TokenStore(dynamoDb(), requiredEnv("TABLE_NAME")),
-                new SecretMacs(kms(), requiredEnv("MAC_KEY_ID")),
+                new TokenStore(dynamoDb(Timeouts.HOT_PATH), requiredEnv("TABLE_NAME")),
+                new SecretMacs(kms(Timeouts.HOT_PATH), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC(),
                 Integer.parseInt(requiredEnv("LOGIN_FAILURES_PER_SOURCE")),
                 Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));
@@ -174,7 +175,7 @@ public final class AwsClients {
     }
 
     public static RegistrySigningKey registrySigningKey() {
-        return new RegistrySigningKey(kms(), requiredEnv("SIGNING_KEY_ID"));
+        return new RegistrySigningKey(kms(Timeouts.HOT_PATH), requiredEnv("SIGNING_KEY_ID"));
     }
 
     /** The token endpoint's grants: JWTs signed under the KMS CA, for the template's service, issuer and lifetimes. */
@@ -187,7 +188,7 @@ public final class AwsClients {
 
     /** The stored certificate of the signing key, in the token table. */
     public static CertificateStore certificateStore() {
-        return new CertificateStore(dynamoDb(), requiredEnv("TABLE_NAME"));
+        return new CertificateStore(dynamoDb(Timeouts.HOT_PATH), requiredEnv("TABLE_NAME"));
     }
 
     public static String requiredEnv(String name) {

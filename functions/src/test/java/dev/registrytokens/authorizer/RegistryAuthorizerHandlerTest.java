@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
@@ -119,7 +120,7 @@ class RegistryAuthorizerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsClosedInTimeWhenKmsFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "nokms", Permission.PULL, 30);
-        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(), TestStack.macs(fault), Clock.systemUTC(),
+        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(), TestStack.macs(fault, Timeouts.HOT_PATH), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         var handler = new RegistryAuthorizerHandler(withoutKms);
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,
@@ -130,7 +131,7 @@ class RegistryAuthorizerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsClosedInTimeWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "noddb", Permission.PULL, 30);
-        RegistryLogins withoutTable = new RegistryLogins(TestStack.store(fault), TestStack.macs(), Clock.systemUTC(),
+        RegistryLogins withoutTable = new RegistryLogins(TestStack.store(fault, Timeouts.HOT_PATH), TestStack.macs(), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         var handler = new RegistryAuthorizerHandler(withoutTable);
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.http.Json;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.testing.ApiCall;
@@ -128,7 +129,7 @@ class CertificateIssuerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failingKmsAnswersFailedWithTheReason(DependencyFault fault) {
         CloudFormationCustomResourceEvent event = event("Create");
-        new CertificateIssuerHandler(fault.kms(), TestStack.dynamoDb()).handleRequest(event, null);
+        new CertificateIssuerHandler(fault.kms(Timeouts.DEPLOYMENT), TestStack.dynamoDb()).handleRequest(event, null);
 
         JsonNode body = onlyAnswer().body();
         assertEquals("FAILED", body.path("Status").asText(), body::toString);

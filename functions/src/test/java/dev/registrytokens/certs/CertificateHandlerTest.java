@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsCallCounter;
@@ -51,7 +52,7 @@ class CertificateHandlerTest {
     @ParameterizedTest
     @EnumSource(DependencyFault.class)
     void answers503WithRetryAfterWhenDynamoDbFails(DependencyFault fault) {
-        ApiCall.from("certificate.json").to(new CertificateHandler(new CertificateStore(fault.dynamoDb(), AwsEmulator.stack().tableName())))
+        ApiCall.from("certificate.json").to(new CertificateHandler(new CertificateStore(fault.dynamoDb(Timeouts.HOT_PATH), AwsEmulator.stack().tableName())))
                 .assertUnavailable();
     }
 }

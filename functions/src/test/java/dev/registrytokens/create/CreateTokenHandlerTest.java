@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
@@ -204,7 +205,7 @@ class CreateTokenHandlerTest {
     @ParameterizedTest
     @EnumSource(DependencyFault.class)
     void failsWith503AndWritesNothingWhenKmsFails(DependencyFault fault) {
-        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.macs(fault), Clock.systemUTC());
+        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.macs(fault, Timeouts.MANAGEMENT), Clock.systemUTC());
         ApiCall.from("create-token.json").as(owner)
                 .body("{\"name\":\"nokms\",\"permission\":\"PULL\",\"expiresInDays\":1}")
                 .to(new CreateTokenHandler(withoutKms))
@@ -229,7 +230,7 @@ class CreateTokenHandlerTest {
     @ParameterizedTest
     @EnumSource(DependencyFault.class)
     void failsWith503AndWritesNothingWhenDynamoDbFails(DependencyFault fault) {
-        TokenService withoutTable = new TokenService(TestStack.store(fault), TestStack.macs(), Clock.systemUTC());
+        TokenService withoutTable = new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), TestStack.macs(), Clock.systemUTC());
         ApiCall.from("create-token.json").as(owner).body("{\"name\":\"noddb\",\"permission\":\"PULL\",\"expiresInDays\":1}")
                 .to(new CreateTokenHandler(withoutTable)).assertUnavailable();
         assertEquals(0, TestStack.itemsFor(owner, owner.namespace() + "+noddb"));

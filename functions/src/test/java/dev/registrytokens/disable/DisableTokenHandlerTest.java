@@ -2,6 +2,7 @@ package dev.registrytokens.disable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
@@ -54,7 +55,7 @@ class DisableTokenHandlerTest {
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("disable-token.json").as(owner).id(token.id())
-                .to(new DisableTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+                .to(new DisableTokenHandler(new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), null, Clock.systemUTC()))).assertUnavailable();
         assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }

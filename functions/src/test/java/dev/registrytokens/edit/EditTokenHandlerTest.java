@@ -3,6 +3,7 @@ package dev.registrytokens.edit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
@@ -168,7 +169,7 @@ class EditTokenHandlerTest {
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("edit-token.json").as(owner).id(token.id()).body("{\"description\":\"x\"}")
-                .to(new EditTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+                .to(new EditTokenHandler(new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), null, Clock.systemUTC()))).assertUnavailable();
         assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }

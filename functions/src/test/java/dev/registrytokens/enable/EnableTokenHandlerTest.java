@@ -2,6 +2,7 @@ package dev.registrytokens.enable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
@@ -45,7 +46,7 @@ class EnableTokenHandlerTest {
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("enable-token.json").as(owner).id(token.id())
-                .to(new EnableTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+                .to(new EnableTokenHandler(new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), null, Clock.systemUTC()))).assertUnavailable();
         assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }

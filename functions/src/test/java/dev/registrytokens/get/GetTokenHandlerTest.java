@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenView;
@@ -66,7 +67,7 @@ class GetTokenHandlerTest {
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("get-token.json").as(owner).id(token.id())
-                .to(new GetTokenHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+                .to(new GetTokenHandler(new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), null, Clock.systemUTC()))).assertUnavailable();
         assertEquals(1, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().version());
         assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }

@@ -3,6 +3,7 @@ package dev.registrytokens.jwks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.registry.RegistrySigningKey;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsCallCounter;
@@ -43,7 +44,7 @@ class JwksHandlerTest {
     @ParameterizedTest
     @EnumSource(DependencyFault.class)
     void answers503WithRetryAfterWhenKmsFails(DependencyFault fault) {
-        ApiCall.from("jwks.json").to(new JwksHandler(new RegistrySigningKey(fault.kms(), AwsEmulator.stack().signingKeyId())))
+        ApiCall.from("jwks.json").to(new JwksHandler(new RegistrySigningKey(fault.kms(Timeouts.HOT_PATH), AwsEmulator.stack().signingKeyId())))
                 .assertUnavailable();
     }
 }

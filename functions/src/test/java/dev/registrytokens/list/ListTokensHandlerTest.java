@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenView;
@@ -123,7 +124,7 @@ class ListTokensHandlerTest {
     void failsWith503AndChangesNothingWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "outage", Permission.PULL, 30);
         ApiCall.from("list-tokens.json").as(owner).id(token.id())
-                .to(new ListTokensHandler(new TokenService(TestStack.store(fault), null, Clock.systemUTC()))).assertUnavailable();
+                .to(new ListTokensHandler(new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), null, Clock.systemUTC()))).assertUnavailable();
         String cause = switch (fault) {
             case UNREACHABLE -> "connect";
             case HUNG -> "timeout";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.registry.RegistrySigningKey;
 import dev.registrytokens.registry.RegistryTokenIssuer;
 import dev.registrytokens.registry.RegistryTokens;
@@ -252,7 +253,7 @@ class RegistryTokenHandlerTest {
     @EnumSource(DependencyFault.class)
     void answers503WithRetryAfterWhenKmsCannotCertifyTheEnvironmentsKey(DependencyFault fault) {
         RegistryTokenHandler withoutKms = new RegistryTokenHandler(new RegistryTokens(new RegistryTokenIssuer(
-                new RegistrySigningKey(fault.kms(), AwsEmulator.stack().signingKeyId()), "registry-tokens",
+                new RegistrySigningKey(fault.kms(Timeouts.HOT_PATH), AwsEmulator.stack().signingKeyId()), "registry-tokens",
                 Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC()), "registry.local"));
         ApiCall.from("registry-token.json").to(withoutKms).assertUnavailable();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
@@ -44,7 +45,7 @@ class ResetTokenHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsWith503AndKeepsTheOldSecretWhenKmsFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "steady", Permission.PULL, 30);
-        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.macs(fault), Clock.systemUTC());
+        TokenService withoutKms = new TokenService(TestStack.store(), TestStack.macs(fault, Timeouts.MANAGEMENT), Clock.systemUTC());
         ApiCall.from("reset-token.json").as(owner).id(token.id()).to(new ResetTokenHandler(withoutKms))
                 .assertUnavailable();
         var login = TestStack.store().findLogin(token.username()).orElseThrow();
@@ -70,7 +71,7 @@ class ResetTokenHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsWith503AndKeepsTheOldSecretWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "unshaken", Permission.PULL, 30);
-        TokenService withoutTable = new TokenService(TestStack.store(fault), TestStack.macs(), Clock.systemUTC());
+        TokenService withoutTable = new TokenService(TestStack.store(fault, Timeouts.MANAGEMENT), TestStack.macs(), Clock.systemUTC());
         ApiCall.from("reset-token.json").as(owner).id(token.id()).to(new ResetTokenHandler(withoutTable)).assertUnavailable();
         var login = TestStack.store().findLogin(token.username()).orElseThrow();
         assertEquals(1, login.version());

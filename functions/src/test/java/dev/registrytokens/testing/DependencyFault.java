@@ -1,7 +1,7 @@
 package dev.registrytokens.testing;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * A dependency gone wrong, as a local endpoint, and AWS clients for it with exactly the timeouts production
- * uses ({@link AwsClients}): nothing listening, a server that accepts and never answers, and one that throttles
- * every call.
+ * uses ({@link Timeouts}, the tier of the function under test): nothing listening, a server that accepts and never
+ * answers, and one that throttles every call.
  */
 public enum DependencyFault {
     UNREACHABLE, HUNG, THROTTLING;
@@ -27,14 +27,14 @@ public enum DependencyFault {
     private static URI hung;
     private static URI throttling;
 
-    public DynamoDbClient dynamoDb() {
+    public DynamoDbClient dynamoDb(Timeouts timeouts) {
         return DynamoDbClient.builder().endpointOverride(endpoint()).region(AwsEmulator.REGION).credentialsProvider(credentials())
-                .httpClient(AwsClients.httpClient()).overrideConfiguration(AwsClients::withTimeouts).build();
+                .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
-    public KmsClient kms() {
+    public KmsClient kms(Timeouts timeouts) {
         return KmsClient.builder().endpointOverride(endpoint()).region(AwsEmulator.REGION).credentialsProvider(credentials())
-                .httpClient(AwsClients.httpClient()).overrideConfiguration(AwsClients::withTimeouts).build();
+                .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
     private URI endpoint() {

@@ -1,5 +1,6 @@
 package dev.registrytokens.testing;
 
+import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
@@ -48,14 +49,14 @@ public final class TestStack {
         return new SecretMacs(kms(), AwsEmulator.stack().macKeyId());
     }
 
-    /** The token table through a DynamoDB client that fails as {@code fault} says. */
-    public static TokenStore store(DependencyFault fault) {
-        return new TokenStore(fault.dynamoDb(), AwsEmulator.stack().tableName());
+    /** The token table through a DynamoDB client that fails as {@code fault} says, with the given tier's timeouts. */
+    public static TokenStore store(DependencyFault fault, Timeouts timeouts) {
+        return new TokenStore(fault.dynamoDb(timeouts), AwsEmulator.stack().tableName());
     }
 
-    /** MACs through a KMS client that fails as {@code fault} says. */
-    public static SecretMacs macs(DependencyFault fault) {
-        return new SecretMacs(fault.kms(), AwsEmulator.stack().macKeyId());
+    /** MACs through a KMS client that fails as {@code fault} says, with the given tier's timeouts. */
+    public static SecretMacs macs(DependencyFault fault, Timeouts timeouts) {
+        return new SecretMacs(fault.kms(timeouts), AwsEmulator.stack().macKeyId());
     }
 
     /** The token table through a client whose calls the interceptors see first. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.ProjectFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -109,7 +110,17 @@ class OpenApiFuzzingTest {
             String summary = summary(report);
             Files.writeString(REPORTS.resolve("summary.txt"), summary + "\n");
             System.out.println(summary);
-            assertEquals(0, process.exitValue(), () -> summary + "\n" + report);
+            assertEquals(0, process.exitValue(), () -> summary + "\n" + report + "\n" + serverErrors(api));
+        }
+    }
+
+    /** The functions' access lines of every 5xx, which name the cause (a 503's dependency and its trouble). */
+    private static String serverErrors(LocalApiProcess api) {
+        try {
+            return "the local API's 5xx access lines:\n" + String.join("\n",
+                    api.log().lines().filter(line -> line.matches(".*\"status\":5\\d\\d.*")).limit(20).toList());
+        } catch (IOException e) {
+            return "the local API's log could not be read: " + e;
         }
     }
 
