@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,22 +131,8 @@ class DocumentationLinksTest {
     /** Links outside fenced code blocks and code spans whose target names no scheme (http:, mailto:, ...). */
     private static List<Link> relativeLinks(Path document) {
         List<Link> links = new ArrayList<>();
-        int number = 0;
-        String fence = null;
-        for (String line : lines(document)) {
-            number++;
-            Matcher opening = FENCE.matcher(line);
-            if (fence != null) {
-                if (opening.find() && opening.group(1).charAt(0) == fence.charAt(0) && opening.group(1).length() >= fence.length()) {
-                    fence = null;
-                }
-                continue;
-            }
-            if (opening.find()) {
-                fence = opening.group(1);
-                continue;
-            }
-            String text = CODE_SPAN.matcher(line).replaceAll("");
+        for (Line line : outsideFences(document)) {
+            String text = CODE_SPAN.matcher(line.text()).replaceAll("");
             List<String> targets = new ArrayList<>();
             INLINE_LINK.matcher(text).results().forEach(match -> targets.add(match.group(1)));
             Matcher definition = REFERENCE_DEFINITION.matcher(text);
@@ -152,54 +141,65 @@ class DocumentationLinksTest {
             }
             for (String target : targets) {
                 if (!target.isEmpty() && !SCHEME.matcher(target).find() && !target.startsWith("//")) {
-                    links.add(new Link(number, target));
+                    links.add(new Link(line.number(), target));
                 }
             }
         }
         return links;
     }
 
+    private record Line(int number, String text) {
+    }
+
+    /** A document's lines, numbered from 1, without its fenced code blocks (fences included). */
+    private static List<Line> outsideFences(Path document) {
+        List<Line> outside = new ArrayList<>();
+        List<String> lines = lines(document);
+        String fence = null;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher opening = FENCE.matcher(lines.get(i));
+            if (fence != null) {
+                if (opening.find() && opening.group(1).charAt(0) == fence.charAt(0) && opening.group(1).length() >= fence.length()) {
+                    fence = null;
+                }
+            } else if (opening.find()) {
+                fence = opening.group(1);
+            } else {
+                outside.add(new Line(i + 1, lines.get(i)));
+            }
+        }
+        return outside;
+    }
+
     /** What is wrong with a link, if anything. */
-    private static java.util.Optional<String> problem(Path root, Path document, Link link) {
+    private static Optional<String> problem(Path root, Path document, Link link) {
         String where = root.relativize(document) + ":" + link.line() + ": " + link.target() + ": ";
         int hash = link.target().indexOf('#');
         String path = hash < 0 ? link.target() : link.target().substring(0, hash);
         String anchor = hash < 0 ? null : link.target().substring(hash + 1);
         Path target = path.isEmpty() ? document : document.getParent().resolve(decodePercent(path)).normalize();
         if (!target.startsWith(root)) {
-            return java.util.Optional.of(where + "outside the repository");
+            return Optional.of(where + "outside the repository");
         }
         if (!Files.exists(target)) {
-            return java.util.Optional.of(where + "no such file");
+            return Optional.of(where + "no such file");
         }
         if (anchor == null || anchor.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!target.toString().endsWith(".md")) {
-            return java.util.Optional.of(where + "an anchor into a file that is not Markdown");
+            return Optional.of(where + "an anchor into a file that is not Markdown");
         }
-        return headingSlugs(target).contains(decodePercent(anchor)) ? java.util.Optional.empty()
-                : java.util.Optional.of(where + "no heading slugged '" + anchor + "'");
+        return headingSlugs(target).contains(decodePercent(anchor)) ? Optional.empty()
+                : Optional.of(where + "no heading slugged '" + anchor + "'");
     }
 
     /** The anchors GitHub gives a document's headings: their slugs, a repeated one suffixed -1, -2, ... */
     private static Set<String> headingSlugs(Path document) {
         Set<String> slugs = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        String fence = null;
-        for (String line : lines(document)) {
-            Matcher opening = FENCE.matcher(line);
-            if (fence != null) {
-                if (opening.find() && opening.group(1).charAt(0) == fence.charAt(0) && opening.group(1).length() >= fence.length()) {
-                    fence = null;
-                }
-                continue;
-            }
-            if (opening.find()) {
-                fence = opening.group(1);
-                continue;
-            }
-            Matcher heading = ATX_HEADING.matcher(line);
+        for (Line line : outsideFences(document)) {
+            Matcher heading = ATX_HEADING.matcher(line.text());
             if (heading.matches()) {
                 String slug = slug(heading.group(2));
                 int count = seen.merge(slug, 1, Integer::sum);
@@ -228,7 +228,7 @@ class DocumentationLinksTest {
     }
 
     private static String decodePercent(String text) {
-        return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static List<String> lines(Path document) {
