@@ -9,8 +9,8 @@ import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 
 /**
- * What a registry login needs, keyed by username ({@code pk = sk = USERNAME#<username>}) so that the login
- * path is one GetItem. Its existence also makes usernames unique across the service. It is written in the
+ * What a registry login needs, keyed by username ({@code pk = sk = USERNAME#<username>}) so that a login reads it by
+ * key, in one BatchGetItem with its source's failure counter. Its existence also makes usernames unique across the service. It is written in the
  * same transaction as its {@link TokenRecord}, so the two never disagree. {@code mac} is the KMS HMAC of the
  * secret; the secret itself is never stored. {@code legacyAccountId} is set only on login items of tokens still in the
  * first layout (under {@code ACCOUNT#<accountId>}), until the migration moves them under their namespace.
