@@ -67,7 +67,6 @@ class LocalApiProcessTest {
             assertTrue(primed > 0 && primed < restored && restored < firstRequest,
                     () -> function + ": beforeCheckpoint, then afterRestore, then its first request\n" + log);
         }
-        assertEquals(runtimeByFunction.size(), new java.util.HashSet<>(runtimeByFunction.values()).size(), "one process per function");
     }
 
     @Test
