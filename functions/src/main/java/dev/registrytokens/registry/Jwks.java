@@ -31,7 +31,7 @@ public final class Jwks {
      * The key's RFC 7638 JWK thumbprint (base64url SHA-256 of its canonical JWK: the required members in lexicographic
      * order, no whitespace): how distribution 3 and JOSE libraries identify a key.
      */
-    public static String thumbprint(ECPublicKey key) {
+    static String thumbprint(ECPublicKey key) {
         String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(key.getW().getAffineX())
                 + "\",\"y\":\"" + coordinate(key.getW().getAffineY()) + "\"}";
         return Base64Url.encode(Sha256.of(canonical.getBytes(StandardCharsets.UTF_8)));
