@@ -12,7 +12,7 @@ import java.util.Base64;
  * Builds the X.509 v3 certificates of registry trust, ecdsa-with-SHA256 over P-256 keys: a certificate authority's
  * self-signed certificate and the short-lived leaf certificates it issues. Pure: the issuer's signature comes from a
  * {@link Signer} (KMS in the service) and the CA certificate's validity from a {@link Clock}, so the same inputs give
- * the same bytes.
+ * the same to-be-signed bytes, and with the same signature the same certificate.
  */
 public final class X509Certificates {
     /** How long a CA certificate is valid, in days from the start of the day it is made. */
