@@ -6,6 +6,7 @@ import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
 import dev.registrytokens.http.Json;
+import dev.registrytokens.registry.Jwks;
 import dev.registrytokens.registry.RegistrySigningKey;
 
 /** {@code GET /.well-known/jwks.json}: the public key that verifies registry JWTs. */
@@ -22,6 +23,6 @@ public class JwksHandler extends ApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        return ApiResponses.document("application/json", Json.write(signingKey.jwks()));
+        return ApiResponses.document("application/json", Json.write(Jwks.of(signingKey.publicKey())));
     }
 }

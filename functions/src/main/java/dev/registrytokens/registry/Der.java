@@ -10,6 +10,10 @@ import java.time.format.DateTimeFormatter;
 /** The few DER encodings that certificates need. */
 final class Der {
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("uuuuMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** UTCTime's two-digit years stand for 1950 to 2049 (RFC 5280, 4.1.2.5). */
+    private static final Instant UTC_TIME_FROM = Instant.parse("1950-01-01T00:00:00Z");
+    private static final Instant UTC_TIME_UNTIL = Instant.parse("2050-01-01T00:00:00Z");
 
     private Der() {
     }
@@ -47,15 +51,21 @@ final class Der {
         return tagged(0x0c, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** UTCTime: valid for certificate dates before 2050, which is all this service writes. */
-    static byte[] utcTime(Instant instant) {
-        return tagged(0x17, UTC_TIME.format(instant).getBytes(StandardCharsets.US_ASCII));
+    /**
+     * A certificate validity time as RFC 5280 wants it, in whole seconds (a fraction is dropped): UTCTime for 1950 to
+     * 2049, GeneralizedTime otherwise.
+     */
+    static byte[] time(Instant instant) {
+        boolean utcTime = !instant.isBefore(UTC_TIME_FROM) && instant.isBefore(UTC_TIME_UNTIL);
+        return utcTime ? tagged(0x17, UTC_TIME.format(instant).getBytes(StandardCharsets.US_ASCII))
+                : tagged(0x18, GENERALIZED_TIME.format(instant).getBytes(StandardCharsets.US_ASCII));
     }
 
     static byte[] bool(boolean value) {
         return tagged(0x01, new byte[] {(byte) (value ? 0xff : 0x00)});
     }
 
+    /** A BIT STRING of whole bytes: no unused bits. */
     static byte[] bitString(byte[] bytes) {
         byte[] content = new byte[bytes.length + 1];
         System.arraycopy(bytes, 0, content, 1, bytes.length);

@@ -76,11 +76,11 @@ public final class RegistryTokenIssuer {
         claims.put("exp", now.plus(lifetime).getEpochSecond());
         claims.put("nbf", now.getEpochSecond());
         claims.put("iat", now.getEpochSecond());
-        claims.put("jti", RegistrySigningKey.base64Url(random(16)));
+        claims.put("jti", Base64Url.encode(random(16)));
         claims.put("access", access);
         String signingInput = current.encodedHeader() + "."
-                + RegistrySigningKey.base64Url(Json.write(claims).getBytes(StandardCharsets.UTF_8));
-        String jwt = signingInput + "." + RegistrySigningKey.base64Url(sign(current.key(), signingInput));
+                + Base64Url.encode(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+        String jwt = signingInput + "." + Base64Url.encode(sign(current.key(), signingInput));
         return new TokenResponse(jwt, jwt, lifetime.toSeconds(), now.toString());
     }
 
@@ -126,7 +126,7 @@ public final class RegistryTokenIssuer {
         header.put("alg", "ES256");
         header.put("typ", "JWT");
         header.put("x5c", List.of(Base64.getEncoder().encodeToString(leaf))); // standard base64, per RFC 7515
-        String encodedHeader = RegistrySigningKey.base64Url(Json.write(header).getBytes(StandardCharsets.UTF_8));
+        String encodedHeader = Base64Url.encode(Json.write(header).getBytes(StandardCharsets.UTF_8));
         // Renew while every JWT issued now still ends, with the registry's leeway, inside the leaf's validity.
         return new Signer(keys.getPrivate(), encodedHeader, notAfter.minus(lifetime).minus(REGISTRY_LEEWAY).minus(RENEWAL_MARGIN));
     }

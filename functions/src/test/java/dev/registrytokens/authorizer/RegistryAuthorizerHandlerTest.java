@@ -37,25 +37,25 @@ class RegistryAuthorizerHandlerTest {
     private final AwsCallCounter calls = new AwsCallCounter();
     private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()));
     private final TestAccount owner = TestAccount.fresh();
+    /** This test's own source address: failed logins count against it. */
+    private final String source = RegistryFixtures.freshSource();
+
+    /** The event file's request from this test's source. */
+    private APIGatewayV2CustomAuthorizerEvent loginEvent(String authorization) {
+        return loginEvent(authorization, source, source);
+    }
 
     /** The event file's request from {@code sourceIp}, claiming in X-Forwarded-For to come from {@code forwardedFor}. */
     private static APIGatewayV2CustomAuthorizerEvent loginEvent(String authorization, String sourceIp, String forwardedFor) {
-        APIGatewayV2CustomAuthorizerEvent event = loginEvent(authorization);
-        event.getRequestContext().getHttp().setSourceIp(sourceIp);
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("x-forwarded-for", forwardedFor);
-        event.setHeaders(headers);
-        return event;
-    }
-
-    private static APIGatewayV2CustomAuthorizerEvent loginEvent(String authorization) {
         APIGatewayV2CustomAuthorizerEvent event = ApiCall.load("registry-authorizer.json", APIGatewayV2CustomAuthorizerEvent.class);
+        event.getRequestContext().getHttp().setSourceIp(sourceIp);
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         if (authorization == null) {
             headers.remove("authorization");
         } else {
             headers.put("authorization", authorization);
         }
+        headers.put("x-forwarded-for", forwardedFor);
         event.setHeaders(headers);
         return event;
     }
@@ -103,13 +103,14 @@ class RegistryAuthorizerHandlerTest {
     @Test
     void countsFailuresAgainstTheSourceAddressAndNeverAgainstXForwardedFor() {
         TokenView token = TestStack.createToken(owner, "forwarded", Permission.PULL, 30);
+        String claimed = RegistryFixtures.freshSource();
         for (int i = 0; i < RegistryFixtures.FAILURE_LIMIT; i++) {
             assertFalse(handler.handleRequest(loginEvent(basic(token.username(), dev.registrytokens.core.Secrets.generate()),
-                    "198.51.100.7", "198.51.100.8"), null).getIsAuthorized());
+                    source, claimed), null).getIsAuthorized());
         }
-        assertFalse(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), "198.51.100.7", "198.51.100.9"), null)
+        assertFalse(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), source, RegistryFixtures.freshSource()), null)
                 .getIsAuthorized(), "another X-Forwarded-For does not lift the source's limit");
-        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), "198.51.100.8", "198.51.100.7"), null)
+        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), claimed, source), null)
                 .getIsAuthorized(), "the address named in X-Forwarded-For was never counted");
     }
 
@@ -144,14 +145,15 @@ class RegistryAuthorizerHandlerTest {
         String secret = "edge-secret-" + "x".repeat(32);
         var behindEdge = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()),
                 new dev.registrytokens.registry.ClientAddress(secret));
-        APIGatewayV2CustomAuthorizerEvent viaEdge = loginEvent(basic(token.username(), token.secret()), "130.176.0.9", "198.51.100.77");
+        APIGatewayV2CustomAuthorizerEvent viaEdge = loginEvent(basic(token.username(), token.secret()), "130.176.0.9", source);
         Map<String, String> headers = new HashMap<>(viaEdge.getHeaders());
         headers.put("x-registry-tokens-edge", secret);
-        headers.put("cloudfront-viewer-address", "198.51.100.77:40000");
+        headers.put("cloudfront-viewer-address", source + ":40000");
         viaEdge.setHeaders(headers);
         assertTrue(behindEdge.handleRequest(viaEdge, null).getIsAuthorized(), "through the edge");
         calls.reset();
-        assertFalse(behindEdge.handleRequest(loginEvent(basic(token.username(), token.secret()), "198.51.100.78", "198.51.100.78"), null)
+        String bypassing = RegistryFixtures.freshSource();
+        assertFalse(behindEdge.handleRequest(loginEvent(basic(token.username(), token.secret()), bypassing, bypassing), null)
                 .getIsAuthorized(), "straight to the API, around the edge's rate limit");
         assertEquals(0, calls.total(), "refused before any AWS call: " + calls);
     }

@@ -1,6 +1,7 @@
 package dev.registrytokens.oauthtoken;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.registry.RegistryLogins;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +43,8 @@ class OAuthTokenHandlerTest {
             new RegistryTokens(new RegistryTokenIssuer(RegistryFixtures.signingKey(calls), "registry-tokens",
                     Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC()), "registry.local"));
     private final TestAccount owner = TestAccount.fresh();
+    /** This test's own source address: failed grants count against it. */
+    private final String source = RegistryFixtures.freshSource();
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
@@ -51,9 +56,23 @@ class OAuthTokenHandlerTest {
                 + "&service=registry.local&scope=" + encode(scopes) + "&client_id=containerd-client";
     }
 
+    /** The form posted from this test's source, under a request id of its own. */
     private ApiResult post(String form) {
-        return ApiCall.from("registry-oauth-token.json")
+        return post(form, UUID.randomUUID().toString());
+    }
+
+    /** The form posted from this test's source, under the given request id. */
+    private ApiResult post(String form, String requestId) {
+        return ApiCall.from("registry-oauth-token.json").source(source).requestId(requestId)
                 .body(Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8))).to(handler);
+    }
+
+    /** The decision line the function logged (standard output) for the request with this id: exactly one. */
+    private static JsonNode decisionLine(String requestId) throws Exception {
+        List<String> lines = CapturedOutput.text().lines()
+                .filter(line -> line.contains("\"requestId\":\"" + requestId + "\"") && line.contains("\"allowed\":")).toList();
+        assertEquals(1, lines.size(), () -> "decision lines of " + requestId + ": " + lines);
+        return JSON.readTree(lines.getFirst());
     }
 
     private static JsonNode claims(String jwt) throws Exception {
@@ -87,7 +106,7 @@ class OAuthTokenHandlerTest {
     }
 
     @Test
-    void badCredentialsAreInvalidGrantAndCountLikeAWrongBasicLogin() {
+    void badCredentialsAreInvalidGrantAndCountLikeAWrongBasicLogin() throws Exception {
         TokenView token = TestStack.createToken(owner, "ci", Permission.PULL, 30);
         String wrong = Secrets.generate(); // well-formed, so it reaches KMS
 
@@ -98,9 +117,14 @@ class OAuthTokenHandlerTest {
         assertEquals(1, calls.count("GenerateMac"), calls::toString);
         assertEquals(1, calls.count("UpdateItem"), "one counted failure against the source, as a wrong Basic login: " + calls);
         calls.reset();
-        post(passwordGrant(owner.namespace() + "+nobody", token.secret(), "")).assertStatus(400);
+        String requestId = "unknown-user-" + UUID.randomUUID();
+        post(passwordGrant(owner.namespace() + "+nobody", token.secret(), ""), requestId).assertStatus(400);
         assertEquals(1, calls.total(), "an unknown username: the login read only, no KMS, no write: " + calls);
-        assertTrue(CapturedOutput.text().contains("\"allowed\":false"), "the authorizer's decision line");
+        JsonNode decision = decisionLine(requestId);
+        assertFalse(decision.path("allowed").asBoolean(true), "the authorizer's decision line: " + decision);
+        assertEquals("unknown_user", decision.path("reason").asText(), decision::toString);
+        assertEquals(owner.namespace() + "+nobody", decision.path("username").asText(), decision::toString);
+        assertEquals(source, decision.path("source").asText(), decision::toString);
     }
 
     @Test
@@ -114,7 +138,7 @@ class OAuthTokenHandlerTest {
     void aGrantWithoutPasswordOrNotAFormIsAnInvalidRequest() {
         assertEquals("invalid_request", post("grant_type=password&username=acme%2Bci&service=registry.local").assertStatus(400)
                 .body().get("error").asText());
-        ApiResult json = ApiCall.from("registry-oauth-token.json").header("Content-Type", "application/json")
+        ApiResult json = ApiCall.from("registry-oauth-token.json").source(source).header("Content-Type", "application/json")
                 .body(Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8))).to(handler).assertStatus(400);
         assertEquals("invalid_request", json.body().get("error").asText());
     }
@@ -146,7 +170,7 @@ class OAuthTokenHandlerTest {
         var withoutKms = new OAuthTokenHandler(new RegistryLogins(TestStack.store(), TestStack.macs(fault, Timeouts.HOT_PATH), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW), tokens);
         for (OAuthTokenHandler failing : new OAuthTokenHandler[] {withoutTable, withoutKms}) {
-            ApiResult answer = ApiCall.from("registry-oauth-token.json")
+            ApiResult answer = ApiCall.from("registry-oauth-token.json").source(source)
                     .body(Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8))).to(failing);
             // A dependency that fails is no bad grant: the caller may retry, and containerd does not fall back to GET.
             assertEquals(503, answer.status(), answer.body()::toString);

@@ -1,7 +1,7 @@
 package dev.registrytokens.registry;
 
-import static dev.registrytokens.testing.RegistryFixtures.SOURCE_IP;
 import static dev.registrytokens.testing.RegistryFixtures.basic;
+import static dev.registrytokens.testing.RegistryFixtures.freshSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,11 +50,13 @@ class RegistryLoginsTest {
     private final List<String> decisions = new CopyOnWriteArrayList<>();
     private final RegistryLogins logins = RegistryFixtures.logins(calls, clock, decisions::add);
     private final TestAccount owner = TestAccount.fresh();
+    /** This test's own source address, where it logs in from unless it says otherwise. */
+    private final String address = freshSource();
 
     @Test
     void acceptsTheRightSecretWithOneDynamoDbReadAndOneKmsCall() {
         TokenView token = TestStack.createToken(owner, "puller", Permission.PULL, 30);
-        var login = logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).orElseThrow();
+        var login = logins.authenticate(basic(token.username(), token.secret()), address).orElseThrow();
         assertEquals(token.id(), login.tokenId());
         assertEquals(owner.namespace(), login.namespace());
         assertEquals(Permission.PULL, login.permission());
@@ -67,18 +69,18 @@ class RegistryLoginsTest {
         TokenView token = TestStack.createToken(owner, "typo", Permission.PULL, 30);
         String secret = token.secret();
         String badChecksum = secret.substring(0, secret.length() - 1) + (secret.endsWith("A") ? "B" : "A");
-        assertTrue(logins.authenticate(basic(token.username(), badChecksum), SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate(basic(token.username(), "password123"), SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate("Bearer " + secret, SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate(null, SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), badChecksum), address).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), "password123"), address).isEmpty());
+        assertTrue(logins.authenticate("Bearer " + secret, address).isEmpty());
+        assertTrue(logins.authenticate(null, address).isEmpty());
         assertEquals(0, calls.total(), calls::toString);
     }
 
     @Test
     void rejectsAWrongSecretAndAnUnknownUsername() {
         TokenView token = TestStack.createToken(owner, "guarded", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate(basic(owner.namespace() + "+nobody", token.secret()), SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), address).isEmpty());
+        assertTrue(logins.authenticate(basic(owner.namespace() + "+nobody", token.secret()), address).isEmpty());
     }
 
     @Test
@@ -88,8 +90,8 @@ class RegistryLoginsTest {
         TokenView expired = TestStack.createToken(owner, "old", Permission.PULL, 30);
         TestStack.expireTokenInTable(expired.username());
         calls.reset();
-        assertTrue(logins.authenticate(basic(disabled.username(), disabled.secret()), SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate(basic(expired.username(), expired.secret()), SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(disabled.username(), disabled.secret()), address).isEmpty());
+        assertTrue(logins.authenticate(basic(expired.username(), expired.secret()), address).isEmpty());
         assertEquals(0, calls.count("GenerateMac"), calls::toString);
     }
 
@@ -98,17 +100,17 @@ class RegistryLoginsTest {
         TokenView token = TestStack.createToken(owner, "rotated", Permission.PULL_PUSH, 30);
         TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null);
         dev.registrytokens.testing.IssuedSecrets.remember(reset.secret());
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate(basic(token.username(), reset.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), reset.secret()), address).isPresent());
     }
 
     @Test
     void repeatLoginsMakeNoKmsCallAndOneDynamoDbReadEach() {
         TokenView token = TestStack.createToken(owner, "repeat", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         calls.reset();
         for (int i = 0; i < 5; i++) {
-            assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+            assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         }
         assertEquals(0, calls.count("GenerateMac"), calls::toString);
         assertEquals(5, calls.count("BatchGetItem"), calls::toString);
@@ -118,31 +120,31 @@ class RegistryLoginsTest {
     @Test
     void aResetRefusesTheOldSecretOnTheNextLoginWhileItsHashIsRemembered() {
         TokenView token = TestStack.createToken(owner, "rotated-cached", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null);
         dev.registrytokens.testing.IssuedSecrets.remember(reset.secret());
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
-        assertTrue(logins.authenticate(basic(token.username(), reset.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), reset.secret()), address).isPresent());
     }
 
     @Test
     void aDisableRefusesTheNextLoginWhileTheHashIsRememberedAndAnEnableNeedsNoKmsCall() {
         TokenView token = TestStack.createToken(owner, "paused", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isEmpty());
         TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.ENABLED);
         calls.reset();
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         assertEquals(0, calls.count("GenerateMac"), calls::toString);
     }
 
     @Test
     void aDeleteRefusesTheNextLoginWhileTheHashIsRemembered() {
         TokenView token = TestStack.createToken(owner, "gone", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         TestStack.tokenService().delete(owner.membership(), token.id(), null);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isEmpty());
     }
 
     @Test
@@ -272,17 +274,6 @@ class RegistryLoginsTest {
         }
     }
 
-    /**
-     * A source address no other test uses (198.18.0.0/15, for benchmarks): failure counters live in the shared emulator
-     * for their window, across test classes.
-     */
-    private static String freshSource() {
-        int n = SOURCES.incrementAndGet();
-        return "198." + (18 + (n >> 16)) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
-    }
-
-    private static final java.util.concurrent.atomic.AtomicInteger SOURCES = new java.util.concurrent.atomic.AtomicInteger();
-
     /** Another execution environment: the same table and key, none of this one's remembered verdicts. */
     private RegistryLogins otherEnvironment() {
         return RegistryFixtures.logins(new AwsCallCounter(), clock);
@@ -309,7 +300,7 @@ class RegistryLoginsTest {
         TokenView token = TestStack.createToken(owner, "replayed", Permission.PULL, 30);
         String wrong = Secrets.generate();
         for (int i = 0; i < 5; i++) {
-            assertTrue(logins.authenticate(basic(token.username(), wrong), SOURCE_IP).isEmpty());
+            assertTrue(logins.authenticate(basic(token.username(), wrong), address).isEmpty());
         }
         assertEquals(1, calls.count("GenerateMac"), calls::toString);
         assertEquals(1, calls.count("UpdateItem"), calls::toString);
@@ -347,10 +338,10 @@ class RegistryLoginsTest {
     @Test
     void primingLeavesNoRememberedSecretBehind() {
         TokenView token = TestStack.createToken(owner, "snapshot", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         logins.prime();
         calls.reset();
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
         assertEquals(1, calls.count("GenerateMac"), "the verdict was forgotten, so KMS is asked again");
     }
 
@@ -368,9 +359,9 @@ class RegistryLoginsTest {
         TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
         Instant now = Instant.now();
         RegistryLogins atNow = RegistryFixtures.logins(calls, Clock.fixed(now, ZoneOffset.UTC));
-        assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(atNow.authenticate(basic(token.username(), token.secret()), address).isPresent());
         calls.reset();
-        assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(atNow.authenticate(basic(token.username(), token.secret()), address).isPresent());
         assertEquals(0, calls.count("UpdateItem"), "the repeat within the minute writes nothing: " + calls);
         Instant recorded = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt();
         assertNotNull(recorded);
@@ -378,11 +369,11 @@ class RegistryLoginsTest {
 
         // Another execution environment within the minute: its conditional write leaves the time alone.
         RegistryLogins elsewhere = RegistryFixtures.logins(new AwsCallCounter(), Clock.fixed(now.plusSeconds(30), ZoneOffset.UTC));
-        assertTrue(elsewhere.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(elsewhere.authenticate(basic(token.username(), token.secret()), address).isPresent());
         assertEquals(recorded, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
 
         RegistryLogins later = RegistryFixtures.logins(new AwsCallCounter(), Clock.fixed(now.plusSeconds(61), ZoneOffset.UTC));
-        assertTrue(later.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(later.authenticate(basic(token.username(), token.secret()), address).isPresent());
         assertEquals(now.getEpochSecond() + 61, TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt().getEpochSecond());
     }
 
@@ -390,7 +381,7 @@ class RegistryLoginsTest {
     void aValidLoginSucceedsEvenWhenLastUsedCannotBeRecorded() {
         TokenView token = TestStack.createToken(owner, "unrecorded", Permission.PULL, 30);
         RegistryLogins withFailingWrites = withFailingUpdatesOf("NAMESPACE#");
-        assertTrue(withFailingWrites.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
+        assertTrue(withFailingWrites.authenticate(basic(token.username(), token.secret()), address).isPresent());
         assertNull(TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
     }
 
@@ -399,7 +390,7 @@ class RegistryLoginsTest {
         TokenView token = TestStack.createToken(owner, "uncounted", Permission.PULL, 30);
         RegistryLogins withFailingCounters = withFailingUpdatesOf("LOGIN-FAILURES#");
         assertThrows(DomainException.Unavailable.class,
-                () -> withFailingCounters.authenticate(basic(token.username(), token.secret()), SOURCE_IP));
+                () -> withFailingCounters.authenticate(basic(token.username(), token.secret()), address));
         assertEquals(0, calls.count("GenerateMac"), calls::toString);
     }
 
@@ -422,7 +413,7 @@ class RegistryLoginsTest {
     @Test
     void deniedLoginsNeverWriteLastUsed() {
         TokenView token = TestStack.createToken(owner, "unused", Permission.PULL, 30);
-        assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), address).isEmpty());
         assertNull(TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().lastUsedAt());
     }
 }

@@ -118,6 +118,18 @@ public final class ApiCall {
         return this;
     }
 
+    /** The request from another client: API Gateway's source address and the X-Forwarded-For it sets. */
+    public ApiCall source(String sourceIp) {
+        event.getRequestContext().getHttp().setSourceIp(sourceIp);
+        return header("x-forwarded-for", sourceIp);
+    }
+
+    /** The request under another id: API Gateway's, which the functions' log lines carry. */
+    public ApiCall requestId(String requestId) {
+        event.getRequestContext().setRequestId(requestId);
+        return this;
+    }
+
     public ApiCall withoutHeader(String name) {
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.remove(name.toLowerCase());

@@ -5,16 +5,20 @@ import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Registry-login wiring over the emulator, with every AWS call counted. */
 public final class RegistryFixtures {
     public static final int FAILURE_LIMIT = 10;
     public static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
-    /** The source address of events/registry-authorizer.json (TEST-NET-3). */
-    public static final String SOURCE_IP = "203.0.113.7";
+    /** Addresses for {@link #freshSource()}: 198.18.0.0/15, set aside for benchmarks (RFC 2544), 2^17 of them. */
+    private static final int SOURCE_BLOCK_SIZE = 1 << 17;
+    /** Where this JVM's addresses start: at random, so that test JVMs sharing one emulator draw apart. */
+    private static final AtomicInteger SOURCES = new AtomicInteger(new SecureRandom().nextInt(SOURCE_BLOCK_SIZE));
 
     private RegistryFixtures() {
     }
@@ -30,6 +34,15 @@ public final class RegistryFixtures {
         AwsEmulator.Stack stack = AwsEmulator.stack();
         return new RegistryLogins(new TokenStore(stack.dynamoDb(calls), stack.tableName()),
                 new SecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW, decisionLog);
+    }
+
+    /**
+     * A source address no other test of this JVM uses: failed logins count per source in the emulator's table, for
+     * the failure window and across test classes, so each test that logs in takes its own.
+     */
+    public static String freshSource() {
+        int n = Math.floorMod(SOURCES.getAndIncrement(), SOURCE_BLOCK_SIZE);
+        return "198." + (18 + (n >> 16)) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
     }
 
     public static RegistrySigningKey signingKey(AwsCallCounter calls) {

@@ -50,7 +50,7 @@ final class AuthorizationCodes {
     /** GET shows the sign-in form; POST (the form) signs in and sends the browser back to the client with a code. */
     void authorize(HttpExchange exchange) throws IOException {
         boolean submitted = exchange.getRequestMethod().equals("POST");
-        Map<String, String> request = Gateway.parseQuery(submitted
+        Map<String, String> request = GatewayEvents.parseQuery(submitted
                 ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
                 : exchange.getRequestURI().getRawQuery());
         // Never redirect to an address the client did not register: a wrong client or redirect URI is shown, not sent.
@@ -90,7 +90,7 @@ final class AuthorizationCodes {
 
     /** The token endpoint: a code is good once, for its client and redirect URI, with the verifier of its challenge. */
     void exchange(HttpExchange exchange) throws IOException {
-        Map<String, String> form = Gateway.parseQuery(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> form = GatewayEvents.parseQuery(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         if (!"authorization_code".equals(form.get("grant_type"))) {
             DevIssuer.sendJson(exchange, 400, Map.of("error", "unsupported_grant_type"));
             return;

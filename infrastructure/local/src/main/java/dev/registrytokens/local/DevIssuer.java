@@ -72,7 +72,7 @@ public final class DevIssuer {
                 codes.exchange(exchange);
                 return;
             }
-            Map<String, String> query = Gateway.parseQuery(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = GatewayEvents.parseQuery(exchange.getRequestURI().getRawQuery());
             String subject = query.get("sub");
             Optional<String> memberships = memberships(query.get("namespaces"));
             if (subject == null || subject.isBlank()) {

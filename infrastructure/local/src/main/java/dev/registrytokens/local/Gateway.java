@@ -6,19 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.registrytokens.http.FormEncoding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,15 +22,12 @@ import java.util.UUID;
  * Serves the template's HTTP API routes as API Gateway does: turns each HTTP request into the API Gateway v2
  * (payload 2.0) event that API Gateway would send, runs the route's authorizer first (JWT, or a Lambda REQUEST
  * authorizer in its own runtime), invokes the route's function in its local Lambda runtime, and turns the answer
- * back into HTTP, with API Gateway's own answers for unmatched routes (404), failed authorization (401/403) and
- * failed functions (500). Applies the API's CORS configuration as API Gateway does ({@link Cors}): answers a preflight
- * itself unless a route matches OPTIONS, and puts the configured CORS headers, never a function's, on every other
- * answer. Writes one access line per request, as API Gateway's access logging does.
+ * back into HTTP (those translations are {@link GatewayEvents}), with API Gateway's own answers for unmatched routes
+ * (404), failed authorization (401/403) and failed functions (500). Applies the API's CORS configuration as API
+ * Gateway does ({@link Cors}): answers a preflight itself unless a route matches OPTIONS, and puts the configured CORS
+ * headers, never a function's, on every other answer. Writes one access line per request, as API Gateway's access logging does.
  */
 final class Gateway implements HttpHandler {
-    private static final DateTimeFormatter REQUEST_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What marks the gateway's access lines among the functions' ({@code [LogicalId] ...}) in the log. */
     static final String ACCESS_LOG_PREFIX = "[gateway] ";
@@ -111,24 +103,21 @@ final class Gateway implements HttpHandler {
                         sendInsufficientScope(exchange, requestId, jwt.scopes());
                         return;
                     }
-                    case JwtAuthorizer.Allowed allowed -> event.getRequestContext().setAuthorizer(
-                            APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(allowed.claims())
-                                            .withScopes(allowed.scopes().isEmpty() ? null : allowed.scopes()).build()).build());
+                    case JwtAuthorizer.Allowed allowed -> GatewayEvents.authorizedByJwt(event, allowed);
                 }
             }
             case Routes.LambdaRequest lambda -> {
-                if (lambda.identityHeaders().stream().anyMatch(h -> event.getHeaders().get(h.toLowerCase()) == null)) {
+                Optional<APIGatewayV2CustomAuthorizerEvent> authorizerEvent = GatewayEvents.authorizerEvent(event, lambda.identityHeaders());
+                if (authorizerEvent.isEmpty()) {
                     sendApiGatewayError(exchange, requestId, 401, "Unauthorized");
                     return;
                 }
-                Optional<Map<String, Object>> context = authorize(lambda, event);
+                Optional<Map<String, Object>> context = authorize(lambda.function(), authorizerEvent.get());
                 if (context.isEmpty()) {
                     sendApiGatewayError(exchange, requestId, 403, "Forbidden");
                     return;
                 }
-                event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                        .withLambda(context.get()).build());
+                GatewayEvents.authorizedByLambda(event, context.get());
             }
         }
         JsonNode response;
@@ -140,54 +129,14 @@ final class Gateway implements HttpHandler {
             sendApiGatewayError(exchange, requestId, 500, "Internal Server Error");
             return;
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        response.path("headers").properties().forEach(header -> headers.put(header.getKey(), header.getValue().asText()));
-        String responseBody = response.path("body").isTextual() ? response.get("body").asText() : null;
-        byte[] body = responseBody == null ? new byte[0]
-                : response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(responseBody)
-                : responseBody.getBytes(StandardCharsets.UTF_8);
-        send(exchange, requestId, response.path("statusCode").asInt(500), headers, body);
+        GatewayEvents.HttpAnswer answer = GatewayEvents.httpAnswer(response);
+        send(exchange, requestId, answer.status(), answer.headers(), answer.body());
     }
 
     /** Runs a Lambda REQUEST authorizer (payload 2.0, simple responses); empty means denied. */
-    private Optional<Map<String, Object>> authorize(Routes.LambdaRequest lambda, APIGatewayV2HTTPEvent request) {
-        APIGatewayV2CustomAuthorizerEvent event = APIGatewayV2CustomAuthorizerEvent.builder()
-                .withVersion("2.0")
-                .withType("REQUEST")
-                .withRouteArn("arn:aws:execute-api:local:000000000000:local/$default/" + request.getRequestContext().getHttp().getMethod()
-                        + request.getRawPath())
-                .withIdentitySource(lambda.identityHeaders().stream().map(h -> request.getHeaders().get(h.toLowerCase())).toList())
-                .withRouteKey(request.getRouteKey())
-                .withRawPath(request.getRawPath())
-                .withRawQueryString(request.getRawQueryString())
-                .withHeaders(request.getHeaders())
-                .withQueryStringParameters(request.getQueryStringParameters())
-                .withPathParameters(request.getPathParameters())
-                .withRequestContext(APIGatewayV2CustomAuthorizerEvent.RequestContext.builder()
-                        .withAccountId("000000000000")
-                        .withApiId("local")
-                        .withDomainName(request.getRequestContext().getDomainName())
-                        .withRequestId(request.getRequestContext().getRequestId())
-                        .withRouteKey(request.getRouteKey())
-                        .withStage("$default")
-                        .withTime(request.getRequestContext().getTime())
-                        .withTimeEpoch(request.getRequestContext().getTimeEpoch())
-                        .withHttp(APIGatewayV2CustomAuthorizerEvent.Http.builder()
-                                .withMethod(request.getRequestContext().getHttp().getMethod())
-                                .withPath(request.getRawPath())
-                                .withProtocol("HTTP/1.1")
-                                .withSourceIp(request.getRequestContext().getHttp().getSourceIp())
-                                .withUserAgent(request.getHeaders().get("user-agent")).build())
-                        .build())
-                .build();
+    private Optional<Map<String, Object>> authorize(String authorizerFunction, APIGatewayV2CustomAuthorizerEvent event) {
         try {
-            JsonNode answer = functions.invoke(lambda.function(), event);
-            if (!answer.path("isAuthorized").asBoolean(false)) {
-                return Optional.empty();
-            }
-            Map<String, Object> context = new LinkedHashMap<>();
-            answer.path("context").properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(context);
+            return GatewayEvents.authorizerContext(functions.invoke(authorizerFunction, event));
         } catch (RuntimeException e) {
             // A failing authorizer denies, as API Gateway does.
             e.printStackTrace();
@@ -195,58 +144,12 @@ final class Gateway implements HttpHandler {
         }
     }
 
+    /** The request as API Gateway's event for the matched route (reading the request's body). */
     private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Routes.Match match, String requestId) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-        String rawQuery = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
-        Map<String, String> query = parseQuery(rawQuery);
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        String contentType = headers.getOrDefault("content-type", "");
-        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
-                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded");
-        Instant now = Instant.now();
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getRawPath();
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(match.route().routeKey())
-                .withRawPath(path)
-                .withRawQueryString(rawQuery)
-                .withHeaders(headers)
-                .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withPathParameters(match.pathParameters().isEmpty() ? null : match.pathParameters())
-                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(body.length > 0 && !text)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withAccountId("000000000000")
-                        .withApiId("local")
-                        .withDomainName(headers.getOrDefault("host", "127.0.0.1"))
-                        .withDomainPrefix("local")
-                        .withRequestId(requestId)
-                        .withRouteKey(match.route().routeKey())
-                        .withStage("$default")
-                        .withTime(REQUEST_TIME.format(now))
-                        .withTimeEpoch(now.toEpochMilli())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method).withPath(path).withProtocol("HTTP/1.1")
-                                .withSourceIp(sourceIp).withUserAgent(headers.get("user-agent")).build())
-                        .build())
-                .build();
-    }
-
-    /**
-     * Query parameters as API Gateway passes them: decoded, repeated names joined with commas. None for text that is not
-     * valid URL encoding: the functions read the raw query string and refuse it with a 400.
-     */
-    static Map<String, String> parseQuery(String rawQuery) {
-        Map<String, String> query = new LinkedHashMap<>();
-        try {
-            FormEncoding.decode(rawQuery).forEach((name, values) -> query.put(name, String.join(",", values)));
-        } catch (FormEncoding.Malformed e) {
-            return Map.of();
-        }
-        return query;
+        GatewayEvents.HttpRequest request = new GatewayEvents.HttpRequest(exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
+                exchange.getRequestBody().readAllBytes(), exchange.getRemoteAddress().getAddress().getHostAddress());
+        return GatewayEvents.httpEvent(request, match, requestId, Instant.now());
     }
 
     /**

@@ -13,12 +13,13 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One function run the way Lambda runs it: its {@code sam build} artefact, under the Runtime Interface Emulator
@@ -60,11 +61,16 @@ final class LocalLambda implements AutoCloseable {
     private final LambdaFunctionSpec function;
     private final Runtime runtime;
     private final LinkedBlockingQueue<Environment> idle = new LinkedBlockingQueue<>();
-    private final List<Environment> all = new ArrayList<>();
+    /** One permit per environment the function may have: taken before its process starts, given back when it is retired. */
+    private final Semaphore slots;
+    private final Set<Environment> environments = ConcurrentHashMap.newKeySet();
+    /** Numbers the environments in the log ({@code [Function#2]}), in the order they start. */
+    private final AtomicInteger environmentsStarted = new AtomicInteger();
 
     LocalLambda(LambdaFunctionSpec function, Runtime runtime) {
         this.function = function;
         this.runtime = runtime;
+        this.slots = new Semaphore(runtime.maxEnvironments());
     }
 
     /** Invokes the function with an event (JSON) and answers its response (JSON), as Lambda's Invoke API does. */
@@ -94,15 +100,8 @@ final class LocalLambda implements AutoCloseable {
                 if (free != null) {
                     return free;
                 }
-                int number;
-                synchronized (all) {
-                    number = all.size() < runtime.maxEnvironments() ? all.size() + 1 : 0;
-                    if (number > 0) {
-                        all.add(null); // the slot, held while the process starts outside the lock
-                    }
-                }
-                if (number > 0) {
-                    return startIn(number);
+                if (slots.tryAcquire()) {
+                    return startInSlot();
                 }
                 free = idle.poll(100, TimeUnit.MILLISECONDS);
                 if (free != null) {
@@ -116,43 +115,43 @@ final class LocalLambda implements AutoCloseable {
         throw new IllegalStateException(function.logicalId() + ": every execution environment stayed busy");
     }
 
-    /** Starts an environment; a start that lost its ports to another process is tried again on fresh ones. */
-    private Environment startIn(int number) {
-        Environment started = null;
+    /**
+     * Starts an environment in the slot just taken, which it holds until retired (or gives back if it never starts); a
+     * start that lost its ports to another process is tried again on fresh ones.
+     */
+    private Environment startInSlot() {
+        int number = environmentsStarted.incrementAndGet();
+        Environment environment = null;
         try {
-            for (int attempt = 1; started == null; attempt++) {
+            for (int attempt = 1; environment == null; attempt++) {
                 try {
-                    started = new Environment(number);
+                    environment = new Environment(number);
                 } catch (IllegalStateException lostItsPorts) {
                     if (attempt == START_ATTEMPTS) {
                         throw lostItsPorts;
                     }
                 }
             }
-            return started;
+            environments.add(environment);
+            return environment;
         } finally {
-            synchronized (all) {
-                all.remove(null);
-                if (started != null) {
-                    all.add(started);
-                }
+            if (environment == null) {
+                slots.release();
             }
         }
     }
 
     private void retire(Environment environment) {
         environment.close();
-        synchronized (all) {
-            all.remove(environment);
+        if (environments.remove(environment)) {
+            slots.release();
         }
     }
 
     @Override
     public void close() {
-        synchronized (all) {
-            all.stream().filter(java.util.Objects::nonNull).forEach(Environment::close);
-            all.clear();
-        }
+        environments.forEach(Environment::close);
+        environments.clear();
         idle.clear();
     }
 

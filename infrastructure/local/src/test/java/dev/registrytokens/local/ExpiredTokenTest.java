@@ -219,7 +219,7 @@ class ExpiredTokenTest {
         assertEquals(progress.tokenRecordLeft ? "ok" : "404 not_found", delete(old.id()));
 
         assertEquals(List.of(reused.id()), listed());
-        var login = logins.authenticate(basic(reused.username(), reused.secret()), RegistryFixtures.SOURCE_IP).orElseThrow();
+        var login = logins.authenticate(basic(reused.username(), reused.secret()), RegistryFixtures.freshSource()).orElseThrow();
         assertEquals(reused.id(), login.tokenId());
         assertEquals(Permission.PULL_PUSH, login.permission());
         assertEquals(1, TestStack.store().findLogin(reused.username()).orElseThrow().version());
@@ -229,7 +229,7 @@ class ExpiredTokenTest {
     @EnumSource(TtlProgress.class)
     void itsSecretNoLongerLogsInAndKmsIsNotAsked(TtlProgress progress) {
         TokenView token = expiredToken("refused", progress);
-        assertTrue(logins.authenticate(basic(token.username(), token.secret()), RegistryFixtures.SOURCE_IP).isEmpty());
+        assertTrue(logins.authenticate(basic(token.username(), token.secret()), RegistryFixtures.freshSource()).isEmpty());
         assertEquals(0, calls.count("GenerateMac"), calls::toString);
     }
 }

@@ -40,7 +40,7 @@ class RegistryRefusesForgedTokensTest {
     private static final String SERVICE = "registry.local";
     private static final String REPOSITORY = "acme/app";
     private static final String CA_NAME = "registry-tokens test CA";
-    private static final TestCertificates.Issued TRUSTED_CA = TestCertificates.certificateAuthority(CA_NAME);
+    private static final TestCertificates.Authority TRUSTED_CA = TestCertificates.certificateAuthority(CA_NAME);
     private static final Map<RegistryProcess.Version, RegistryProcess> REGISTRIES = new EnumMap<>(RegistryProcess.Version.class);
     @TempDir
     static Path work;
@@ -63,7 +63,7 @@ class RegistryRefusesForgedTokensTest {
         REGISTRIES.remove(version).close();
     }
 
-    private static TestCertificates.Issued validLeaf(TestCertificates.Issued ca) {
+    private static TestCertificates.Issued validLeaf(TestCertificates.Authority ca) {
         Instant now = Instant.now();
         return TestCertificates.leaf(ca, now.minusSeconds(60), now.plusSeconds(600));
     }
