@@ -37,6 +37,11 @@ public final class SamLocal {
     private static final String NETWORK = "bridge";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOCAL_ARCHITECTURE = "x86_64";
+    /**
+     * Lambda gives a cold start's init 10 s of its own, outside the function's timeout; SAM local counts a cold
+     * container's init against the timeout, so each function gets this much more.
+     */
+    private static final int INIT_SECONDS = 10;
 
     private SamLocal() {
     }
@@ -106,7 +111,7 @@ public final class SamLocal {
                     .put("Type", "AWS::Serverless::Function").putObject("Properties");
             properties.put("Runtime", "java25").put("Handler", function.handler())
                     .put("CodeUri", artefacts.resolve(function.logicalId()).toString())
-                    .put("MemorySize", function.memorySize()).put("Timeout", function.timeout());
+                    .put("MemorySize", function.memorySize()).put("Timeout", function.timeout() + INIT_SECONDS);
             properties.putArray("Architectures").add(LOCAL_ARCHITECTURE);
             Map<String, String> variables = new TreeMap<>(function.environment());
             variables.put("AWS_ENDPOINT_URL", endpoint);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.Processes;
 import dev.registrytokens.testing.ProjectFiles;
 import java.io.IOException;
 import java.net.URI;
@@ -256,7 +255,7 @@ class SamLocalEndToEndTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .overrideConfiguration(config -> config.apiCallTimeout(Duration.ofMinutes(5)).apiCallAttemptTimeout(Duration.ofMinutes(5)))
                 .build()) {
-            Processes.awaitListening(port, samLocal, log, Duration.ofSeconds(120));
+            awaitListening(port, samLocal, log);
             Map<String, Path> events = new java.util.LinkedHashMap<>();
             events.put("CreateTokenFunction", createEvent());
             events.put("GetTokenFunction", getEvent());
@@ -275,6 +274,22 @@ class SamLocalEndToEndTest {
                 samLocal.destroyForcibly();
             }
         }
+    }
+
+    /** Waits until something listens on the port: SAM's server, a grandchild of the process. */
+    private static void awaitListening(int port, Process samLocal, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                if (!samLocal.isAlive()) {
+                    throw new IllegalStateException("sam local start-lambda exited: " + Files.readString(log));
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("sam local start-lambda did not listen on " + port + " within 120 s: " + Files.readString(log));
     }
 
     private static byte[] readBytes(Path file) {
