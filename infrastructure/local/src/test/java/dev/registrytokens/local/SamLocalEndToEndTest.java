@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -256,17 +257,22 @@ class SamLocalEndToEndTest {
                 .overrideConfiguration(config -> config.apiCallTimeout(Duration.ofMinutes(5)).apiCallAttemptTimeout(Duration.ofMinutes(5)))
                 .build()) {
             awaitListening(port, samLocal, log);
-            Map<String, Path> events = new java.util.LinkedHashMap<>();
-            events.put("CreateTokenFunction", createEvent());
-            events.put("GetTokenFunction", getEvent());
-            events.put("RegistryAuthorizerFunction", authorizerEvent());
-            events.put("RegistryTokenFunction", tokenEvent());
+            // A token of its own, which the later events name: as new as the one ./dev invoke's answers saw.
+            Map<String, Callable<Path>> events = new java.util.LinkedHashMap<>();
+            events.put("CreateTokenFunction", SamLocalEndToEndTest::createEvent);
+            events.put("GetTokenFunction", SamLocalEndToEndTest::getEvent);
+            events.put("RegistryAuthorizerFunction", SamLocalEndToEndTest::authorizerEvent);
+            events.put("RegistryTokenFunction", SamLocalEndToEndTest::tokenEvent);
             for (var entry : events.entrySet()) {
-                InvokeResponse invoked = lambda.invoke(request -> request.functionName(entry.getKey())
-                        .payload(SdkBytes.fromByteArray(readBytes(entry.getValue()))));
+                byte[] event = Files.readAllBytes(entry.getValue().call());
+                InvokeResponse invoked = lambda.invoke(request -> request.functionName(entry.getKey()).payload(SdkBytes.fromByteArray(event)));
                 assertEquals(200, invoked.statusCode());
                 assertEquals(null, invoked.functionError(), () -> invoked.payload().asUtf8String());
-                assertSameAnswer(LOCAL_ANSWERS.get(entry.getKey()), JSON.readTree(invoked.payload().asUtf8String()));
+                JsonNode answer = JSON.readTree(invoked.payload().asUtf8String());
+                assertSameAnswer(LOCAL_ANSWERS.get(entry.getKey()), answer);
+                if (entry.getKey().equals("CreateTokenFunction")) {
+                    created = JSON.readTree(answer.path("body").asText());
+                }
             }
         } finally {
             samLocal.destroy();
@@ -292,11 +298,4 @@ class SamLocalEndToEndTest {
         throw new IllegalStateException("sam local start-lambda did not listen on " + port + " within 120 s: " + Files.readString(log));
     }
 
-    private static byte[] readBytes(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }
