@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -66,11 +65,6 @@ class SamLocalEndToEndTest {
         }
         resources = work.resolve("resources.properties");
         Provision.writeResources(AwsEmulator.stack().physicalIds(), resources);
-    }
-
-    @AfterAll
-    static void printAnswers() {
-        LOCAL_ANSWERS.forEach((function, answer) -> System.out.println(function + " (./dev invoke): " + answer));
     }
 
     private static String endpoint() {
