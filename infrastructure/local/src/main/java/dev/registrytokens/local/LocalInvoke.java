@@ -29,12 +29,8 @@ public final class LocalInvoke {
         String function = args.require("function");
         Path event = Path.of(args.get("event", template.toAbsolutePath().getParent().resolve("events").resolve(eventFileOf(function)).toString()));
         JsonNode templateTree = TemplateResources.readTemplate(template);
-        Map<String, String> parameters = new HashMap<>(TemplateValues.parametersWithDefaults(templateTree, args.parameters()));
-        // Functions never read the JWT parameters; the HTTP API's authorizer does.
-        parameters.putIfAbsent("JwtIssuer", "https://issuer.invalid/");
-        parameters.putIfAbsent("JwtAudience", "registry-tokens-local");
         Map<String, String> physicalIds = LocalApi.readResources(Path.of(args.require("resources")));
-        TemplateValues values = new TemplateValues(parameters, physicalIds);
+        TemplateValues values = values(templateTree, args, physicalIds);
         Map<String, LambdaFunctionSpec> functions = LambdaFunctionSpec.fromTemplate(templateTree, values);
         if (!functions.containsKey(function)) {
             System.err.println("template.yaml has no function " + function + "; it has " + String.join(", ", functions.keySet()));
@@ -56,6 +52,20 @@ public final class LocalInvoke {
         } finally {
             cloudFormation.stop(0);
         }
+    }
+
+    /** The template's functions, their variables resolved to this stack's resources and the given parameters. */
+    static Map<String, LambdaFunctionSpec> functions(Path template, Args args, Map<String, String> physicalIds) {
+        JsonNode templateTree = TemplateResources.readTemplate(template);
+        return LambdaFunctionSpec.fromTemplate(templateTree, values(templateTree, args, physicalIds));
+    }
+
+    private static TemplateValues values(JsonNode template, Args args, Map<String, String> physicalIds) {
+        Map<String, String> parameters = new HashMap<>(TemplateValues.parametersWithDefaults(template, args.parameters()));
+        // Functions never read the JWT parameters; the HTTP API's authorizer does.
+        parameters.putIfAbsent("JwtIssuer", "https://issuer.invalid/");
+        parameters.putIfAbsent("JwtAudience", "registry-tokens-local");
+        return new TemplateValues(parameters, physicalIds);
     }
 
     /**

@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A registry client's command line, run as a user runs it but in a home directory of its own: the environment holds
- * only PATH and HOME, so no client reads another's credentials, caches or the developer's own login.
+ * only PATH, HOME and what the client is given, so no client reads another's credentials, caches or the developer's
+ * own login.
  */
 final class CommandLine {
     record Result(int exitCode, String output) {
@@ -22,10 +24,17 @@ final class CommandLine {
 
     private final Path binary;
     private final Path home;
+    private final Map<String, String> environment;
 
     CommandLine(Path binary, Path home) {
+        this(binary, home, Map.of());
+    }
+
+    /** With these variables too (a daemon's address, where the client keeps its configuration). */
+    CommandLine(Path binary, Path home, Map<String, String> environment) {
         this.binary = binary;
         this.home = home;
+        this.environment = environment;
     }
 
     /** The binary that ./dev test builds into the cache and names in the environment variable {@code variable}. */
@@ -46,6 +55,7 @@ final class CommandLine {
         builder.environment().clear();
         builder.environment().put("PATH", path);
         builder.environment().put("HOME", home.toString());
+        builder.environment().putAll(environment);
         Process process = builder.start();
         try (OutputStream in = process.getOutputStream()) {
             if (stdin != null) {

@@ -71,7 +71,7 @@ final class OciImage {
     }
 
     /** A POSIX ustar archive of one regular file. */
-    private static byte[] tar(String name, byte[] content) {
+    static byte[] tar(String name, byte[] content) {
         byte[] header = new byte[512];
         put(header, 0, name);
         put(header, 100, "0000644");

@@ -31,7 +31,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class RegistryClientsEndToEndTest {
-    private static final String TOKEN_PATH = "/v2/token";
     private static RegistryStage stage;
     /** Token requests by client and registry, then by operation. */
     private static final Map<String, Map<String, TokenRequests>> FIGURES = new TreeMap<>();
@@ -46,25 +45,6 @@ class RegistryClientsEndToEndTest {
     RegistryClientsEndToEndTest(RegistryProcess.Version version) {
         this.version = version;
         this.registry = stage.registry(version);
-    }
-
-    /** The token endpoint's requests during one operation: by method, and how many it answered 200. */
-    record TokenRequests(int get, int post, int ok) {
-        static TokenRequests of(List<Gateway.AccessLine> lines) {
-            List<Gateway.AccessLine> token = lines.stream().filter(line -> line.path().equals(TOKEN_PATH)).toList();
-            return new TokenRequests((int) token.stream().filter(line -> line.method().equals("GET")).count(),
-                    (int) token.stream().filter(line -> line.method().equals("POST")).count(),
-                    (int) token.stream().filter(line -> line.status() == 200).count());
-        }
-
-        int total() {
-            return get + post;
-        }
-
-        @Override
-        public String toString() {
-            return get + " GET" + (post > 0 ? " + " + post + " POST" : "");
-        }
     }
 
     private record Measured(CommandLine.Result result, TokenRequests tokenRequests) {
@@ -90,14 +70,7 @@ class RegistryClientsEndToEndTest {
 
     @AfterAll
     static void printTokenRequestsPerOperation() {
-        List<String> operations = List.of("login", "push", "pull", "copy", "refused push");
-        StringBuilder table = new StringBuilder(String.format("token requests per operation:%n%-28s", "client / registry"));
-        operations.forEach(operation -> table.append(String.format("%-16s", operation)));
-        FIGURES.forEach((row, figures) -> {
-            table.append(String.format("%n%-28s", row));
-            operations.forEach(operation -> table.append(String.format("%-16s", figures.getOrDefault(operation, new TokenRequests(0, 0, 0)))));
-        });
-        System.out.println(table);
+        System.out.println(TokenRequests.table(FIGURES, List.of("login", "push", "pull", "copy", "refused push")));
     }
 
     @AfterAll
