@@ -119,7 +119,7 @@ class RegistryAuthorizerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsClosedInTimeWhenKmsFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "nokms", Permission.PULL, 30);
-        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(), TestStack.macs(fault), Clock.systemUTC(),
+        RegistryLogins withoutKms = new RegistryLogins(TestStack.loginStore(), TestStack.macs(fault), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         var handler = new RegistryAuthorizerHandler(withoutKms);
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,
@@ -130,7 +130,7 @@ class RegistryAuthorizerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsClosedInTimeWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "noddb", Permission.PULL, 30);
-        RegistryLogins withoutTable = new RegistryLogins(TestStack.store(fault), TestStack.macs(), Clock.systemUTC(),
+        RegistryLogins withoutTable = new RegistryLogins(TestStack.loginStore(fault), TestStack.macs(), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         var handler = new RegistryAuthorizerHandler(withoutTable);
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,

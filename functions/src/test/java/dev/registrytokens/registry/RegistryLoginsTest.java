@@ -11,16 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Permission;
-import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.core.adapters.DynamoDbLoginStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.testing.AwsCallCounter;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
-import dev.registrytokens.core.TokenStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -291,7 +291,7 @@ class RegistryLoginsTest {
     /** The source's failure count in the current window, as the next login reads it. */
     private int failuresOf(String source) {
         long window = clock.instant().getEpochSecond() / RegistryFixtures.FAILURE_WINDOW.toSeconds();
-        return TestStack.store().findLoginAttempt("nobody", LoginSource.keyOf(source).orElseThrow(), window).sourceFailures();
+        return TestStack.loginStore().findLoginAttempt("nobody", LoginSource.keyOf(source).orElseThrow(), window).sourceFailures();
     }
 
     @Test
@@ -414,8 +414,8 @@ class RegistryLoginsTest {
             }
         };
         return new RegistryLogins(
-                new TokenStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
-                new SecretMacs(AwsEmulator.stack().kms(calls), AwsEmulator.stack().macKeyId()), clock,
+                new DynamoDbLoginStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
+                new KmsSecretMacs(AwsEmulator.stack().kms(calls), AwsEmulator.stack().macKeyId()), clock,
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
     }
 
