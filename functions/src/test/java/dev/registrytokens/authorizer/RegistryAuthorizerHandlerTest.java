@@ -13,6 +13,7 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.registry.OwnFailureWindows;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsCallCounter;
@@ -34,7 +35,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(AwsEmulator.class)
 class RegistryAuthorizerHandlerTest {
     private final AwsCallCounter calls = new AwsCallCounter();
-    private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()));
+    /** One instant for the whole test, in a failure window of its own: no boundary inside its loops, no other test's failures. */
+    private final Clock clock = OwnFailureWindows.next();
+    private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, clock));
     private final TestAccount owner = TestAccount.fresh();
 
     /** The event file's request from {@code sourceIp}, claiming in X-Forwarded-For to come from {@code forwardedFor}. */
@@ -141,7 +144,7 @@ class RegistryAuthorizerHandlerTest {
     void behindTheEdgeLoginsCountAgainstTheViewerAddressAndOnesThatBypassedItAreDenied() {
         TokenView token = TestStack.createToken(owner, "edge", Permission.PULL, 30);
         String secret = "edge-secret-" + "x".repeat(32);
-        var behindEdge = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()),
+        var behindEdge = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, clock),
                 new dev.registrytokens.registry.ClientAddress(secret));
         APIGatewayV2CustomAuthorizerEvent viaEdge = loginEvent(basic(token.username(), token.secret()), "130.176.0.9", "198.51.100.77");
         Map<String, String> headers = new HashMap<>(viaEdge.getHeaders());

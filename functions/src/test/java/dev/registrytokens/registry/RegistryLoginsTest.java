@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 @ExtendWith(AwsEmulator.class)
 class RegistryLoginsTest {
     private final AwsCallCounter calls = new AwsCallCounter();
-    /** One instant for the whole test: its logins never straddle a failure window's boundary. */
-    private final Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+    /** One instant for the whole test, in a failure window of its own: no boundary inside it, no other test's failures. */
+    private final Clock clock = OwnFailureWindows.next();
     private final List<String> decisions = new CopyOnWriteArrayList<>();
     private final RegistryLogins logins = RegistryFixtures.logins(calls, clock, decisions::add);
     private final TestAccount owner = TestAccount.fresh();
@@ -366,7 +366,7 @@ class RegistryLoginsTest {
     @Test
     void recordsLastUsedAtMostOncePerMinute() {
         TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         RegistryLogins atNow = RegistryFixtures.logins(calls, Clock.fixed(now, ZoneOffset.UTC));
         assertTrue(atNow.authenticate(basic(token.username(), token.secret()), SOURCE_IP).isPresent());
         calls.reset();
