@@ -16,18 +16,18 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages' layers, checked on the compiled main classes (never the tests'):
+ * The packages' layers, checked on the compiled main classes (never the tests'). What may depend on what:
  * <pre>
- *   handlers (one package per action)
- *      |            \
- *    http           aws (clients, wiring, custom resources)
- *      |  \        /   \
- *      |  runtime     registry
- *      |     \        /    \
- *      +---- core <-- core.adapters (DynamoDB, KMS)
- *   json: beside all, depends on none of them
+ *   handlers       one package per action; none depends on another  -> http, aws, runtime, registry, core, json
+ *   aws            Lambda's clients and services, custom resources   -> registry, core.adapters, core, runtime, json
+ *   http           API Gateway events and answers                    -> core, runtime, json
+ *   registry       registry logins and their tokens                  -> core, core.adapters, json
+ *   runtime        SnapStart's hooks, Lambda's credentials           -> core
+ *   core.adapters  DynamoDB and KMS, behind core's ports             -> core
+ *   core           the domain, plain Java                            -> nothing
+ *   json           the one JSON mapper                               -> Jackson only
  * </pre>
- * {@code core} is plain Java: the AWS SDK appears only in the adapters, which implement core's ports.
+ * and no package cycle.
  */
 class LayeringTest {
     private static final String ROOT = "dev.registrytokens";
@@ -87,6 +87,13 @@ class LayeringTest {
         noClasses().that().resideInAPackage(HTTP)
                 .should().dependOnClassesThat().resideInAnyPackage(REGISTRY, ADAPTERS, AWS)
                 .orShould().dependOnClassesThat(HANDLER_PACKAGES)
+                .check(MAIN);
+    }
+
+    @Test
+    void theRuntimeHooksKnowNothingOfTheLayersAboveCore() {
+        noClasses().that().resideInAPackage(RUNTIME)
+                .should().dependOnClassesThat().resideInAnyPackage(AWS, REGISTRY, ADAPTERS)
                 .check(MAIN);
     }
 
