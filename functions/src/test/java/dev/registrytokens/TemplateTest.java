@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.unmatched.UnmatchedRequestHandler;
 import dev.registrytokens.testing.ProjectFiles;

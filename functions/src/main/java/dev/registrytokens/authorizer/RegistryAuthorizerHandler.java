@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.aws.SnapStart;
-import dev.registrytokens.http.ApiRequest;
+import dev.registrytokens.runtime.SnapStart;
+import dev.registrytokens.http.Headers;
 import dev.registrytokens.registry.BasicCredentials;
 import dev.registrytokens.registry.ClientAddress;
 import dev.registrytokens.registry.LoginContext;
@@ -42,10 +42,10 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
         var requestContext = event.getRequestContext();
         String sourceIp = clientAddress.of(requestContext == null || requestContext.getHttp() == null ? null
-                : requestContext.getHttp().getSourceIp(), name -> ApiRequest.header(event.getHeaders(), name));
+                : requestContext.getHttp().getSourceIp(), name -> Headers.get(event.getHeaders(), name));
         Optional<RegistryLogins.Login> login;
         try {
-            login = logins.decide(BasicCredentials.parse(ApiRequest.header(event.getHeaders(), "authorization")),
+            login = logins.decide(BasicCredentials.parse(Headers.get(event.getHeaders(), "authorization")),
                     sourceIp, requestContext == null ? null : requestContext.getRequestId());
         } catch (RuntimeException dependencyFailed) {
             login = Optional.empty(); // fails closed: no login without a decision

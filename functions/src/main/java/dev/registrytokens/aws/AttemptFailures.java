@@ -1,6 +1,6 @@
 package dev.registrytokens.aws;
 
-import dev.registrytokens.core.DependencyFailures;
+import dev.registrytokens.core.adapters.DependencyFailures;
 import java.io.IOException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.interceptor.Context;

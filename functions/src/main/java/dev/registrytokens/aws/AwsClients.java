@@ -1,21 +1,18 @@
 package dev.registrytokens.aws;
 
-import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
-import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.core.adapters.DynamoDbLoginStore;
+import dev.registrytokens.core.adapters.DynamoDbTokenStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.registry.ClientAddress;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
 import dev.registrytokens.registry.RegistryTokenIssuer;
 import dev.registrytokens.registry.RegistryTokens;
+import dev.registrytokens.runtime.LambdaCredentials;
 import java.time.Clock;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,49 +21,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Clients for the Lambda environment, built once per execution environment: explicit region, Lambda's two
- * ways of handing out credentials (no probing of profiles or instance metadata) and the light URL-connection
- * HTTP client. AWS_ENDPOINT_URL, when set (locally), points them at an emulator.
+ * Clients for the Lambda environment, built once per execution environment: explicit region, Lambda's credentials
+ * ({@link LambdaCredentials}) and the light URL-connection HTTP client. AWS_ENDPOINT_URL, when set (locally), points
+ * them at an emulator.
  */
 public final class AwsClients {
-    private static final LambdaCredentials CREDENTIALS = new LambdaCredentials();
-
     private AwsClients() {
-    }
-
-    /**
-     * Environment variables for on-demand functions; the container endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}
-     * with {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}) for SnapStart ones, which get no key variables.
-     */
-    static final class LambdaCredentials implements AwsCredentialsProvider {
-        private volatile AwsCredentialsProviderChain chain = newChain();
-
-        @Override
-        public AwsCredentials resolveCredentials() {
-            return chain.resolveCredentials();
-        }
-
-        /** Drops whatever was fetched and cached: the next call fetches afresh. */
-        void forget() {
-            AwsCredentialsProviderChain fetched = chain;
-            chain = newChain();
-            fetched.close();
-        }
-
-        private static AwsCredentialsProviderChain newChain() {
-            return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
-                    ContainerCredentialsProvider.builder().build());
-        }
-    }
-
-    /** Before a SnapStart snapshot: no restored copy may start with the credentials init fetched. */
-    static void forgetCredentials() {
-        CREDENTIALS.forget();
-    }
-
-    /** The credentials every client here uses. */
-    static AwsCredentialsProvider credentials() {
-        return CREDENTIALS;
     }
 
     /**
@@ -130,32 +90,32 @@ public final class AwsClients {
     }
 
     private static DynamoDbClient dynamoDb(Timeouts timeouts) {
-        return DynamoDbClient.builder().region(region()).credentialsProvider(CREDENTIALS)
+        return DynamoDbClient.builder().region(region()).credentialsProvider(LambdaCredentials.INSTANCE)
                 .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
     private static KmsClient kms(Timeouts timeouts) {
-        return KmsClient.builder().region(region()).credentialsProvider(CREDENTIALS)
+        return KmsClient.builder().region(region()).credentialsProvider(LambdaCredentials.INSTANCE)
                 .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
     /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */
     public static TokenService tokenService() {
-        return new TokenService(new TokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
-                new SecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
+        return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
+                new KmsSecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC());
     }
 
     /** The token service of the functions that never make secrets: the table only, no KMS client. */
     public static TokenService tokenServiceWithoutSecrets() {
-        return new TokenService(new TokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
+        return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
     }
 
     /** Registry logins over the same table and MAC key, throttled as the template configures. */
     public static RegistryLogins registryLogins() {
         return new RegistryLogins(
-                new TokenStore(dynamoDb(Timeouts.HOT_PATH), requiredEnv("TABLE_NAME")),
-                new SecretMacs(kms(Timeouts.HOT_PATH), requiredEnv("MAC_KEY_ID")),
+                new DynamoDbLoginStore(dynamoDb(Timeouts.HOT_PATH), requiredEnv("TABLE_NAME")),
+                new KmsSecretMacs(kms(Timeouts.HOT_PATH), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC(),
                 Integer.parseInt(requiredEnv("LOGIN_FAILURES_PER_SOURCE")),
                 Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));

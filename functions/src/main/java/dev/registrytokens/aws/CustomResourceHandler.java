@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import dev.registrytokens.core.DomainException;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

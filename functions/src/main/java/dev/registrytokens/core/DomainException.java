@@ -87,12 +87,10 @@ public abstract sealed class DomainException extends RuntimeException {
             this.diagnosis = dependency + ": " + cause;
         }
 
-        /** The dependency failed with {@code failure} (an AWS SDK exception): its kind is kept for the log. */
-        public static Unavailable dependency(String what, Throwable failure) {
-            return new Unavailable(what, DependencyFailures.describe(failure));
-        }
-
-        /** The dependency failed in a way named by {@code cause}, such as {@code throttle (unprocessed keys)}. */
+        /**
+         * The dependency failed in a way named by {@code cause}, such as {@code throttle (unprocessed keys)}; an AWS SDK
+         * exception is described by the adapters' {@code DependencyFailures}.
+         */
         public static Unavailable dependency(String what, String cause) {
             return new Unavailable(what, cause);
         }

@@ -1,18 +1,12 @@
 package dev.registrytokens.core;
 
-import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
-import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
-
 import java.util.List;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 
 /**
  * What a registry login needs, keyed by username ({@code pk = sk = USERNAME#<username>}) so that a login reads it by
- * key, in one BatchGetItem with its source's failure counter. Its existence also makes usernames unique across the service. It is written in the
- * same transaction as its {@link TokenRecord}, so the two never disagree. {@code mac} is the KMS HMAC of the
- * secret; the secret itself is never stored. {@code legacyAccountId} is set only on login items of tokens still in the
+ * key, in one BatchGetItem with its source's failure counter. Its existence also makes usernames unique across the
+ * service. It is written in the same transaction as its {@link TokenRecord}, so the two never disagree. {@code mac} is
+ * the KMS HMAC of the secret; the secret itself is never stored. {@code legacyAccountId} is set only on login items of tokens still in the
  * first layout (under {@code ACCOUNT#<accountId>}), until the migration moves them under their namespace.
  */
 public record LoginRecord(
@@ -25,31 +19,15 @@ public record LoginRecord(
         List<RepositoryRule> repositories,
         TokenStatus status,
         Long expiresAt,
-        SdkBytes mac,
+        byte[] mac,
         Long version) {
-
-    public static final TableSchema<LoginRecord> SCHEMA = StaticImmutableTableSchema.builder(LoginRecord.class, Builder.class)
-            .newItemBuilder(Builder::new, Builder::build)
-            .addAttribute(String.class, a -> a.name("pk").getter(LoginRecord::pk).setter(Builder::pk).tags(primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name("sk").getter(LoginRecord::sk).setter(Builder::sk).tags(primarySortKey()))
-            .addAttribute(String.class, a -> a.name("tokenId").getter(LoginRecord::tokenId).setter(Builder::tokenId))
-            .addAttribute(String.class, a -> a.name("accountId").getter(LoginRecord::legacyAccountId).setter(Builder::legacyAccountId))
-            .addAttribute(String.class, a -> a.name("namespace").getter(LoginRecord::namespace).setter(Builder::namespace))
-            .addAttribute(Permission.class, a -> a.name("permission").getter(LoginRecord::permission).setter(Builder::permission))
-            .addAttribute(RepositoryRulesAttribute.TYPE, a -> a.name("repositories").getter(LoginRecord::repositories)
-                    .setter(Builder::repositories).attributeConverter(RepositoryRulesAttribute.INSTANCE))
-            .addAttribute(TokenStatus.class, a -> a.name("status").getter(LoginRecord::status).setter(Builder::status))
-            .addAttribute(Long.class, a -> a.name("expiresAt").getter(LoginRecord::expiresAt).setter(Builder::expiresAt))
-            .addAttribute(SdkBytes.class, a -> a.name("mac").getter(LoginRecord::mac).setter(Builder::mac))
-            .addAttribute(Long.class, a -> a.name("version").getter(LoginRecord::version).setter(Builder::version))
-            .build();
 
     public static String key(String username) {
         return "USERNAME#" + username;
     }
 
     /** The login view of a token, carrying the given MAC. */
-    public static LoginRecord of(TokenRecord token, SdkBytes mac) {
+    public static LoginRecord of(TokenRecord token, byte[] mac) {
         String key = key(token.username());
         return new LoginRecord(key, key, token.id(), null, token.namespace(), token.permission(), token.repositories(),
                 token.status(), token.expiresAt(), mac, token.version());
@@ -65,7 +43,7 @@ public record LoginRecord(
         private List<RepositoryRule> repositories;
         private TokenStatus status;
         private Long expiresAt;
-        private SdkBytes mac;
+        private byte[] mac;
         private Long version;
 
         public Builder pk(String value) { pk = value; return this; }
@@ -77,7 +55,7 @@ public record LoginRecord(
         public Builder repositories(List<RepositoryRule> value) { repositories = value; return this; }
         public Builder status(TokenStatus value) { status = value; return this; }
         public Builder expiresAt(Long value) { expiresAt = value; return this; }
-        public Builder mac(SdkBytes value) { mac = value; return this; }
+        public Builder mac(byte[] value) { mac = value; return this; }
         public Builder version(Long value) { version = value; return this; }
 
         public LoginRecord build() {

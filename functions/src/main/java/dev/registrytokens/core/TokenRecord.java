@@ -1,12 +1,7 @@
 package dev.registrytokens.core;
 
-import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
-import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
-
 import java.time.Instant;
 import java.util.List;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 
 /**
  * A token as its namespace sees it: {@code pk = NAMESPACE#<namespace>}, {@code sk = TOKEN#<id>}. Ids sort by creation
@@ -32,29 +27,15 @@ public record TokenRecord(
         Instant lastUsedAt,
         Long version) {
 
-    public static final TableSchema<TokenRecord> SCHEMA = StaticImmutableTableSchema.builder(TokenRecord.class, Builder.class)
-            .newItemBuilder(Builder::new, Builder::build)
-            .addAttribute(String.class, a -> a.name("pk").getter(TokenRecord::pk).setter(Builder::pk).tags(primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name("sk").getter(TokenRecord::sk).setter(Builder::sk).tags(primarySortKey()))
-            .addAttribute(String.class, a -> a.name("id").getter(TokenRecord::id).setter(Builder::id))
-            .addAttribute(String.class, a -> a.name("namespace").getter(TokenRecord::namespace).setter(Builder::namespace))
-            .addAttribute(String.class, a -> a.name("createdBy").getter(TokenRecord::createdBy).setter(Builder::createdBy))
-            .addAttribute(String.class, a -> a.name("name").getter(TokenRecord::name).setter(Builder::name))
-            .addAttribute(String.class, a -> a.name("username").getter(TokenRecord::username).setter(Builder::username))
-            .addAttribute(String.class, a -> a.name("description").getter(TokenRecord::description).setter(Builder::description))
-            .addAttribute(Permission.class, a -> a.name("permission").getter(TokenRecord::permission).setter(Builder::permission))
-            .addAttribute(RepositoryRulesAttribute.TYPE, a -> a.name("repositories").getter(TokenRecord::repositories)
-                    .setter(Builder::repositories).attributeConverter(RepositoryRulesAttribute.INSTANCE))
-            .addAttribute(TokenStatus.class, a -> a.name("status").getter(TokenRecord::status).setter(Builder::status))
-            .addAttribute(Long.class, a -> a.name("expiresAt").getter(TokenRecord::expiresAt).setter(Builder::expiresAt))
-            .addAttribute(Instant.class, a -> a.name("createdAt").getter(TokenRecord::createdAt).setter(Builder::createdAt))
-            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(TokenRecord::updatedAt).setter(Builder::updatedAt))
-            .addAttribute(Instant.class, a -> a.name("lastUsedAt").getter(TokenRecord::lastUsedAt).setter(Builder::lastUsedAt))
-            .addAttribute(Long.class, a -> a.name("version").getter(TokenRecord::version).setter(Builder::version))
-            .build();
+    /** Where tokens of the first layout lived, each under its creator's account, until the layout migration moves them. */
+    public static final String LEGACY_PARTITION_PREFIX = "ACCOUNT#";
 
     public static String partitionKey(String namespace) {
         return "NAMESPACE#" + namespace;
+    }
+
+    public static String legacyPartitionKey(String accountId) {
+        return LEGACY_PARTITION_PREFIX + accountId;
     }
 
     public static String sortKey(String tokenId) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import software.amazon.awssdk.core.SdkBytes;
 
 /**
  * The token lifecycle: every business rule of the management API, and nothing of Lambda or HTTP. Tokens belong to a
@@ -37,7 +36,7 @@ public final class TokenService {
         Instant now = now();
         String secret = Secrets.generate();
         // KMS first: if it fails, nothing has been written.
-        SdkBytes mac = macs.macOf(secret);
+        byte[] mac = macs.macOf(secret);
         String id = TokenIds.newId(now, new SecureRandom());
         TokenRecord token = new TokenRecord.Builder()
                 .pk(TokenRecord.partitionKey(member.namespace()))
@@ -108,7 +107,7 @@ public final class TokenService {
         // Checked before a secret is made: a caller who may not reset costs no KMS call.
         member.requireChange(load(member, tokenId));
         String secret = Secrets.generate();
-        SdkBytes mac = macs.macOf(secret);
+        byte[] mac = macs.macOf(secret);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
         TokenRecord changed = change(member, tokenId, ifMatch, mac, UnaryOperator.identity());
         return TokenView.withSecret(changed, now(), secret);
@@ -147,7 +146,7 @@ public final class TokenService {
      * An expired token is refused whichever of its records TTL has deleted: reviving it could clash with a
      * newer token that has taken its username.
      */
-    private TokenRecord change(Membership member, String tokenId, Long ifMatch, SdkBytes newMac, UnaryOperator<TokenRecord> change) {
+    private TokenRecord change(Membership member, String tokenId, Long ifMatch, byte[] newMac, UnaryOperator<TokenRecord> change) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
             Instant now = now();
             TokenRecord current = load(member, tokenId);

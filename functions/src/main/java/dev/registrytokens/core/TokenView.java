@@ -1,12 +1,11 @@
 package dev.registrytokens.core;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * A token as the API returns it. {@code repositories} null means every repository of the namespace. {@code secret} is
- * present only in the answers to create and reset.
+ * present only in the answers to create and reset (and the API writes it only there).
  */
 public record TokenView(
         String id,
@@ -24,7 +23,7 @@ public record TokenView(
         String updatedAt,
         String lastUsedAt,
         long version,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+        String secret) {
 
     public static TokenView of(TokenRecord token, Instant now) {
         return withSecret(token, now, null);

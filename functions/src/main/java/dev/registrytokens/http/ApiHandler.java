@@ -4,8 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.registrytokens.aws.SnapStart;
+import dev.registrytokens.runtime.SnapStart;
 import dev.registrytokens.core.DomainException;
+import dev.registrytokens.json.Json;
 import java.util.Map;
 
 /**

@@ -9,6 +9,7 @@ import dev.registrytokens.core.Caller;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Namespaces;
 import dev.registrytokens.core.Role;
+import dev.registrytokens.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -111,20 +112,7 @@ public final class ApiRequest {
     }
 
     public String header(String name) {
-        return header(event.getHeaders(), name);
-    }
-
-    /** A header by name in any case: HTTP APIs lower-case header names, other callers may not. */
-    public static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> header : headers.entrySet()) {
-            if (header.getKey().equalsIgnoreCase(name)) {
-                return header.getValue();
-            }
-        }
-        return null;
+        return Headers.get(event.getHeaders(), name);
     }
 
     /**

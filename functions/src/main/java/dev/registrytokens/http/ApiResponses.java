@@ -1,17 +1,27 @@
 package dev.registrytokens.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.json.Json;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Every response the API sends: status, content type and body, and the one place errors become HTTP. */
 public final class ApiResponses {
+    /** Bodies as the API writes them: a token's {@code secret} only when it has one (the answers to create and reset). */
+    private static final ObjectMapper BODIES = Json.MAPPER.copy().addMixIn(TokenView.class, TokenViewBody.class);
     /** Long enough for a throttled or briefly unreachable dependency to recover; short enough for a client to wait. */
     static final String RETRY_AFTER_SECONDS = "2";
 
     private ApiResponses() {
+    }
+
+    private interface TokenViewBody {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String secret();
     }
 
     public static APIGatewayV2HTTPResponse json(int status, Object body) {
@@ -92,7 +102,7 @@ public final class ApiResponses {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(headers)
-                .withBody(Json.write(body))
+                .withBody(Json.write(BODIES, body))
                 .build();
     }
 }

@@ -5,7 +5,7 @@ import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.http.ApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import dev.registrytokens.registry.Jwks;
 import dev.registrytokens.registry.RegistrySigningKey;
 

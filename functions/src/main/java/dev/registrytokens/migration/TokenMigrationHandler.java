@@ -2,7 +2,6 @@ package dev.registrytokens.migration;
 
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.CustomResourceHandler;
-import dev.registrytokens.core.LegacyLayoutMigration;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

@@ -1,6 +1,6 @@
 package dev.registrytokens.registry;
 
-import dev.registrytokens.core.DomainException;
+import dev.registrytokens.core.adapters.DependencyFailures;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -30,7 +30,7 @@ public final class CertificateStore {
             dynamoDb.putItem(request -> request.tableName(tableName).item(Map.of(
                     "pk", AttributeValue.fromS(KEY), "sk", AttributeValue.fromS(KEY), PEM, AttributeValue.fromS(certificatePem))));
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table", e);
+            throw DependencyFailures.unavailable("The token table", e);
         }
     }
 
@@ -41,7 +41,7 @@ public final class CertificateStore {
             item = dynamoDb.getItem(request -> request.tableName(tableName)
                     .key(Map.of("pk", AttributeValue.fromS(KEY), "sk", AttributeValue.fromS(KEY)))).item();
         } catch (SdkClientException | DynamoDbException e) {
-            throw DomainException.Unavailable.dependency("The token table", e);
+            throw DependencyFailures.unavailable("The token table", e);
         }
         return item == null || !item.containsKey(PEM) ? Optional.empty() : Optional.of(item.get(PEM).s());
     }

@@ -2,13 +2,13 @@ package dev.registrytokens.registry;
 
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
+import dev.registrytokens.core.LoginStore;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
-import dev.registrytokens.core.TokenStore;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ public final class RegistryLogins {
     private static final Duration MAX_VERDICT_AGE = Duration.ofMinutes(15);
     private static final int MAX_REFUSED_SECRETS_PER_USERNAME = 16;
 
-    private final TokenStore store;
+    private final LoginStore store;
     private final SecretMacs macs;
     private final Clock clock;
     private final int failuresPerSource;
@@ -45,12 +45,12 @@ public final class RegistryLogins {
     /** When this execution environment last recorded each token's use: keeps the write off most logins. */
     private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
 
-    public RegistryLogins(TokenStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow) {
+    public RegistryLogins(LoginStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow) {
         this(store, macs, clock, failuresPerSource, failureWindow, System.out::println);
     }
 
     /** {@code decisionLog} receives each decision's log line (JSON); the function's log is standard output. */
-    public RegistryLogins(TokenStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow,
+    public RegistryLogins(LoginStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow,
                           Consumer<String> decisionLog) {
         this.decisionLog = decisionLog;
         this.store = store;
@@ -148,7 +148,7 @@ public final class RegistryLogins {
         long windowSeconds = failureWindow.toSeconds();
         long window = now.getEpochSecond() / windowSeconds;
 
-        TokenStore.LoginAttempt attempt = store.findLoginAttempt(username, source.get(), window);
+        LoginStore.LoginAttempt attempt = store.findLoginAttempt(username, source.get(), window);
         LoginRecord login = attempt.login();
         // No token, or one that cannot log in: refused without KMS, and not a guess worth counting.
         if (login == null) {
@@ -160,7 +160,7 @@ public final class RegistryLogins {
         if (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond()) {
             return Decision.refused(Refusal.EXPIRED);
         }
-        byte[] storedMac = login.mac().asByteArrayUnsafe();
+        byte[] storedMac = login.mac();
         byte[] secretHash = RememberedSecrets.hashOf(credentials.secret());
         switch (remembered.verdict(username, storedMac, secretHash)) {
             case MATCHES -> {

@@ -1,6 +1,6 @@
 package dev.registrytokens.registry;
 
-import dev.registrytokens.core.DomainException;
+import dev.registrytokens.core.adapters.DependencyFailures;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
@@ -46,7 +46,7 @@ public final class RegistrySigningKey {
                     .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256).message(SdkBytes.fromByteArray(message)))
                     .signature().asByteArray();
         } catch (SdkClientException | KmsException e) {
-            throw DomainException.Unavailable.dependency("The key service", e);
+            throw DependencyFailures.unavailable("The key service", e);
         }
     }
 
@@ -57,7 +57,7 @@ public final class RegistrySigningKey {
             try {
                 der = kms.getPublicKey(request -> request.keyId(keyId)).publicKey().asByteArray();
             } catch (SdkClientException | KmsException e) {
-                throw DomainException.Unavailable.dependency("The key service", e);
+                throw DependencyFailures.unavailable("The key service", e);
             }
             publicKeyDer = der;
         }

@@ -1,7 +1,7 @@
 package dev.registrytokens.registry;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -2,7 +2,7 @@ package dev.registrytokens.reset;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
-import dev.registrytokens.aws.SnapStart;
+import dev.registrytokens.runtime.SnapStart;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.Role;

@@ -14,6 +14,7 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.registry.OwnFailureWindows;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsCallCounter;
@@ -35,7 +36,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(AwsEmulator.class)
 class RegistryAuthorizerHandlerTest {
     private final AwsCallCounter calls = new AwsCallCounter();
-    private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()));
+    /** One instant for the whole test, in a failure window of its own: no boundary inside its loops, no other test's failures. */
+    private final Clock clock = OwnFailureWindows.next();
+    private final RegistryAuthorizerHandler handler = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, clock));
     private final TestAccount owner = TestAccount.fresh();
     /** This test's own source address: failed logins count against it. */
     private final String source = RegistryFixtures.freshSource();
@@ -121,7 +124,7 @@ class RegistryAuthorizerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsClosedInTimeWhenKmsFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "nokms", Permission.PULL, 30);
-        RegistryLogins withoutKms = new RegistryLogins(TestStack.store(), TestStack.macs(fault, Timeouts.HOT_PATH), Clock.systemUTC(),
+        RegistryLogins withoutKms = new RegistryLogins(TestStack.loginStore(), TestStack.macs(fault, Timeouts.HOT_PATH), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         var handler = new RegistryAuthorizerHandler(withoutKms);
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,
@@ -132,7 +135,7 @@ class RegistryAuthorizerHandlerTest {
     @EnumSource(DependencyFault.class)
     void failsClosedInTimeWhenDynamoDbFails(DependencyFault fault) {
         TokenView token = TestStack.createToken(owner, "noddb", Permission.PULL, 30);
-        RegistryLogins withoutTable = new RegistryLogins(TestStack.store(fault, Timeouts.HOT_PATH), TestStack.macs(), Clock.systemUTC(),
+        RegistryLogins withoutTable = new RegistryLogins(TestStack.loginStore(fault), TestStack.macs(), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
         var handler = new RegistryAuthorizerHandler(withoutTable);
         assertFalse(assertTimeout(WITHIN_FUNCTION_TIMEOUT,
@@ -143,7 +146,7 @@ class RegistryAuthorizerHandlerTest {
     void behindTheEdgeLoginsCountAgainstTheViewerAddressAndOnesThatBypassedItAreDenied() {
         TokenView token = TestStack.createToken(owner, "edge", Permission.PULL, 30);
         String secret = "edge-secret-" + "x".repeat(32);
-        var behindEdge = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.systemUTC()),
+        var behindEdge = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, clock),
                 new dev.registrytokens.registry.ClientAddress(secret));
         APIGatewayV2CustomAuthorizerEvent viaEdge = loginEvent(basic(token.username(), token.secret()), "130.176.0.9", source);
         Map<String, String> headers = new HashMap<>(viaEdge.getHeaders());

@@ -10,7 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResource
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.registrytokens.aws.AwsClients.Timeouts;
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.AwsCallCounter;

@@ -207,7 +207,7 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
         Instant usedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         var loginInBetween = new BeforeFirstCall("TransactWriteItems",
-                () -> TestStack.store().recordLastUsed(TestStack.store().findLogin(token.username()).orElseThrow(), usedAt, usedAt.minusSeconds(60)));
+                () -> TestStack.loginStore().recordLastUsed(TestStack.store().findLogin(token.username()).orElseThrow(), usedAt, usedAt.minusSeconds(60)));
         var racing = new EditTokenHandler(new TokenService(TestStack.store(loginInBetween), null, Clock.systemUTC()));
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
                 .body("{\"description\":\"edited\"}").to(racing).assertStatus(200);

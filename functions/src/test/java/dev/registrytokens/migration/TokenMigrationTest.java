@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.core.LegacyLayoutMigration;
 import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.Role;
 import dev.registrytokens.core.Secrets;
@@ -30,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -49,7 +49,7 @@ class TokenMigrationTest {
     private final String namespace = "legacy" + UUID.randomUUID().toString().substring(0, 8);
     private final String creator = "creator-" + UUID.randomUUID();
     private final TokenService tokens = TestStack.tokenService();
-    private final RegistryLogins logins = new RegistryLogins(TestStack.store(), TestStack.macs(), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+    private final RegistryLogins logins = new RegistryLogins(TestStack.loginStore(), TestStack.macs(), Clock.systemUTC(), 10, Duration.ofMinutes(5));
 
     /** A token and its secret, in the first layout. */
     private record LegacyToken(String id, String username, String secret) {
@@ -70,7 +70,7 @@ class TokenMigrationTest {
         Map<String, AttributeValue> login = new HashMap<>(Map.of(
                 "pk", s("USERNAME#" + username), "sk", s("USERNAME#" + username), "tokenId", s(id), "accountId", s(creator),
                 "namespace", s(namespace), "permission", s("PULL_PUSH"), "status", s("ENABLED"),
-                "mac", AttributeValue.fromB(TestStack.macs().macOf(secret)), "version", AttributeValue.fromN("1")));
+                "mac", AttributeValue.fromB(SdkBytes.fromByteArray(TestStack.macs().macOf(secret))), "version", AttributeValue.fromN("1")));
         TestStack.dynamoDb().putItem(put -> put.tableName(TABLE).item(token));
         TestStack.dynamoDb().putItem(put -> put.tableName(TABLE).item(login));
         return new LegacyToken(id, username, secret);

@@ -165,9 +165,9 @@ class OAuthTokenHandlerTest {
         String form = passwordGrant(token.username(), token.secret(), "repository:" + owner.namespace() + "/app:pull");
         RegistryTokens tokens = new RegistryTokens(new RegistryTokenIssuer(RegistryFixtures.signingKey(calls), "registry-tokens",
                 Duration.ofSeconds(300), Duration.ofHours(1), Clock.systemUTC()), "registry.local");
-        var withoutTable = new OAuthTokenHandler(new RegistryLogins(TestStack.store(fault, Timeouts.HOT_PATH), TestStack.macs(), Clock.systemUTC(),
+        var withoutTable = new OAuthTokenHandler(new RegistryLogins(TestStack.loginStore(fault), TestStack.macs(), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW), tokens);
-        var withoutKms = new OAuthTokenHandler(new RegistryLogins(TestStack.store(), TestStack.macs(fault, Timeouts.HOT_PATH), Clock.systemUTC(),
+        var withoutKms = new OAuthTokenHandler(new RegistryLogins(TestStack.loginStore(), TestStack.macs(fault, Timeouts.HOT_PATH), Clock.systemUTC(),
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW), tokens);
         for (OAuthTokenHandler failing : new OAuthTokenHandler[] {withoutTable, withoutKms}) {
             ApiResult answer = ApiCall.from("registry-oauth-token.json").source(source)

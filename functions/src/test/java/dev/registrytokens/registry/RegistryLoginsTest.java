@@ -11,16 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Permission;
-import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.core.adapters.DynamoDbLoginStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.testing.AwsCallCounter;
 import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
-import dev.registrytokens.core.TokenStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 @ExtendWith(AwsEmulator.class)
 class RegistryLoginsTest {
     private final AwsCallCounter calls = new AwsCallCounter();
-    /** One instant for the whole test: its logins never straddle a failure window's boundary. */
-    private final Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+    /** One instant for the whole test, in a failure window of its own: no boundary inside it, no other test's failures. */
+    private final Clock clock = OwnFailureWindows.next();
     private final List<String> decisions = new CopyOnWriteArrayList<>();
     private final RegistryLogins logins = RegistryFixtures.logins(calls, clock, decisions::add);
     private final TestAccount owner = TestAccount.fresh();
@@ -282,7 +282,7 @@ class RegistryLoginsTest {
     /** The source's failure count in the current window, as the next login reads it. */
     private int failuresOf(String source) {
         long window = clock.instant().getEpochSecond() / RegistryFixtures.FAILURE_WINDOW.toSeconds();
-        return TestStack.store().findLoginAttempt("nobody", LoginSource.keyOf(source).orElseThrow(), window).sourceFailures();
+        return TestStack.loginStore().findLoginAttempt("nobody", LoginSource.keyOf(source).orElseThrow(), window).sourceFailures();
     }
 
     @Test
@@ -357,7 +357,7 @@ class RegistryLoginsTest {
     @Test
     void recordsLastUsedAtMostOncePerMinute() {
         TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         RegistryLogins atNow = RegistryFixtures.logins(calls, Clock.fixed(now, ZoneOffset.UTC));
         assertTrue(atNow.authenticate(basic(token.username(), token.secret()), address).isPresent());
         calls.reset();
@@ -405,8 +405,8 @@ class RegistryLoginsTest {
             }
         };
         return new RegistryLogins(
-                new TokenStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
-                new SecretMacs(AwsEmulator.stack().kms(calls), AwsEmulator.stack().macKeyId()), clock,
+                new DynamoDbLoginStore(AwsEmulator.stack().dynamoDb(failingWrites), AwsEmulator.stack().tableName()),
+                new KmsSecretMacs(AwsEmulator.stack().kms(calls), AwsEmulator.stack().macKeyId()), clock,
                 RegistryFixtures.FAILURE_LIMIT, RegistryFixtures.FAILURE_WINDOW);
     }
 

@@ -1,7 +1,7 @@
 package dev.registrytokens.testing;
 
-import dev.registrytokens.core.SecretMacs;
-import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.core.adapters.DynamoDbLoginStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +25,15 @@ public final class RegistryFixtures {
 
     public static RegistryLogins logins(AwsCallCounter calls, Clock clock) {
         AwsEmulator.Stack stack = AwsEmulator.stack();
-        return new RegistryLogins(new TokenStore(stack.dynamoDb(calls), stack.tableName()),
-                new SecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW);
+        return new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()),
+                new KmsSecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW);
     }
 
     /** Logins whose decision log lines go to {@code decisionLog}. */
     public static RegistryLogins logins(AwsCallCounter calls, Clock clock, java.util.function.Consumer<String> decisionLog) {
         AwsEmulator.Stack stack = AwsEmulator.stack();
-        return new RegistryLogins(new TokenStore(stack.dynamoDb(calls), stack.tableName()),
-                new SecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW, decisionLog);
+        return new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()),
+                new KmsSecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW, decisionLog);
     }
 
     /**

@@ -3,12 +3,16 @@ package dev.registrytokens.testing;
 import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.LoginRecord;
+import dev.registrytokens.core.LoginStore;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.core.adapters.DynamoDbLoginStore;
+import dev.registrytokens.core.adapters.DynamoDbTokenStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -42,26 +46,36 @@ public final class TestStack {
     }
 
     public static TokenStore store() {
-        return new TokenStore(dynamoDb(), AwsEmulator.stack().tableName());
+        return new DynamoDbTokenStore(dynamoDb(), AwsEmulator.stack().tableName());
+    }
+
+    /** The registry logins' reads and writes of the same table. */
+    public static LoginStore loginStore() {
+        return new DynamoDbLoginStore(dynamoDb(), AwsEmulator.stack().tableName());
     }
 
     public static SecretMacs macs() {
-        return new SecretMacs(kms(), AwsEmulator.stack().macKeyId());
+        return new KmsSecretMacs(kms(), AwsEmulator.stack().macKeyId());
     }
 
     /** The token table through a DynamoDB client that fails as {@code fault} says, with the given tier's timeouts. */
     public static TokenStore store(DependencyFault fault, Timeouts timeouts) {
-        return new TokenStore(fault.dynamoDb(timeouts), AwsEmulator.stack().tableName());
+        return new DynamoDbTokenStore(fault.dynamoDb(timeouts), AwsEmulator.stack().tableName());
+    }
+
+    /** The registry logins' table through a DynamoDB client that fails as {@code fault} says (login path timeouts). */
+    public static LoginStore loginStore(DependencyFault fault) {
+        return new DynamoDbLoginStore(fault.dynamoDb(Timeouts.HOT_PATH), AwsEmulator.stack().tableName());
     }
 
     /** MACs through a KMS client that fails as {@code fault} says, with the given tier's timeouts. */
     public static SecretMacs macs(DependencyFault fault, Timeouts timeouts) {
-        return new SecretMacs(fault.kms(timeouts), AwsEmulator.stack().macKeyId());
+        return new KmsSecretMacs(fault.kms(timeouts), AwsEmulator.stack().macKeyId());
     }
 
     /** The token table through a client whose calls the interceptors see first. */
     public static TokenStore store(ExecutionInterceptor... interceptors) {
-        return new TokenStore(AwsEmulator.stack().dynamoDb(interceptors), AwsEmulator.stack().tableName());
+        return new DynamoDbTokenStore(AwsEmulator.stack().dynamoDb(interceptors), AwsEmulator.stack().tableName());
     }
 
     /** A new table shaped as the template's token table, holding nothing (no certificate either). */

@@ -7,6 +7,9 @@ import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.core.adapters.DynamoDbLoginStore;
+import dev.registrytokens.core.adapters.DynamoDbTokenStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistryScope;
 import dev.registrytokens.registry.RegistrySigningKey;
@@ -42,13 +45,14 @@ public final class LoginBenchmark {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         AwsEmulator.Stack stack = AwsEmulator.stack();
         AwsCallCounter calls = new AwsCallCounter();
-        TokenStore store = new TokenStore(stack.dynamoDb(calls), stack.tableName());
-        SecretMacs macs = new SecretMacs(stack.kms(calls), stack.macKeyId());
+        TokenStore store = new DynamoDbTokenStore(stack.dynamoDb(calls), stack.tableName());
+        SecretMacs macs = new KmsSecretMacs(stack.kms(calls), stack.macKeyId());
         String namespace = "bench" + UUID.randomUUID().toString().substring(0, 8);
         TokenView token = new TokenService(store, macs, Clock.systemUTC())
                 .create(new dev.registrytokens.core.Membership("bench-owner", namespace, dev.registrytokens.core.Role.OWNER),
                         new CreateTokenRequest("ci", Permission.PULL_PUSH, null, 1, null));
-        RegistryLogins logins = new RegistryLogins(store, macs, Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        RegistryLogins logins = new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()), macs,
+                Clock.systemUTC(), 10, Duration.ofMinutes(5));
         RegistryTokenIssuer issuer = new RegistryTokenIssuer(new RegistrySigningKey(stack.kms(calls), stack.signingKeyId()),
                 "registry-tokens", Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC());
         String authorization = "Basic " + Base64.getEncoder().encodeToString(

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.DomainException;
+import dev.registrytokens.core.adapters.DynamoDbTokenStore;
+import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.EditTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
-import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenStatus;
-import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
@@ -93,8 +93,8 @@ class ExpiredTokenTest {
     private static TokenService as(String function) {
         return AS_FUNCTION.computeIfAbsent(function, name -> {
             AwsEmulator.Stack stack = AwsEmulator.stack();
-            return new TokenService(new TokenStore(stack.dynamoDbAs(name), stack.tableName()),
-                    new SecretMacs(stack.kmsAs(name), stack.macKeyId()), Clock.systemUTC());
+            return new TokenService(new DynamoDbTokenStore(stack.dynamoDbAs(name), stack.tableName()),
+                    new KmsSecretMacs(stack.kmsAs(name), stack.macKeyId()), Clock.systemUTC());
         });
     }
 

@@ -54,7 +54,7 @@ class RoutesTest {
 
     @Test
     void picksTheExactPathBeforeTheGreedyOneAndThenTheMethodBeforeAny() {
-        Routes routes = Routes.fromTemplate(dev.registrytokens.http.Json.MAPPER.valueToTree(Map.of("Resources", Map.of(
+        Routes routes = Routes.fromTemplate(dev.registrytokens.json.Json.MAPPER.valueToTree(Map.of("Resources", Map.of(
                 "Api", Map.of("Type", "AWS::Serverless::HttpApi", "Properties", Map.of()),
                 "Fn", Map.of("Type", "AWS::Serverless::Function", "Properties", Map.of("Events", Map.of(
                         "AnyExact", event("ANY", "/a"), "GetExact", event("GET", "/a/b"), "AnyAB", event("ANY", "/a/b"),

@@ -1,5 +1,9 @@
-package dev.registrytokens.core;
+package dev.registrytokens.migration;
 
+import dev.registrytokens.core.Backoff;
+import dev.registrytokens.core.DomainException;
+import dev.registrytokens.core.LoginRecord;
+import dev.registrytokens.core.TokenRecord;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * Registry logins work throughout: they read only the login item, which the move keeps.
  */
 public final class LegacyLayoutMigration {
-    private static final String LEGACY_PARTITION_PREFIX = "ACCOUNT#";
     private static final int MAX_ATTEMPTS_PER_TOKEN = 3;
 
     private final DynamoDbClient dynamoDb;
@@ -31,10 +34,6 @@ public final class LegacyLayoutMigration {
     public LegacyLayoutMigration(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
-    }
-
-    public static String legacyPartitionKey(String accountId) {
-        return LEGACY_PARTITION_PREFIX + accountId;
     }
 
     /** What a run did: tokens it moved, and tokens another run (or a concurrent change) had moved or removed first. */
@@ -51,7 +50,7 @@ public final class LegacyLayoutMigration {
             ScanResponse page = dynamoDb.scan(request -> request.tableName(tableName)
                     .consistentRead(true)
                     .filterExpression("begins_with(pk, :legacy) AND begins_with(sk, :token)")
-                    .expressionAttributeValues(Map.of(":legacy", AttributeValue.fromS(LEGACY_PARTITION_PREFIX),
+                    .expressionAttributeValues(Map.of(":legacy", AttributeValue.fromS(TokenRecord.LEGACY_PARTITION_PREFIX),
                             ":token", AttributeValue.fromS(TokenRecord.sortKey(""))))
                     .exclusiveStartKey(from));
             for (Map<String, AttributeValue> item : page.items()) {

@@ -1,4 +1,4 @@
-package dev.registrytokens.aws;
+package dev.registrytokens.runtime;
 
 import dev.registrytokens.core.DomainException;
 import org.crac.Context;
@@ -56,7 +56,7 @@ public final class SnapStart implements Resource {
                 }
             } while (failure != null && attempts < PRIMING_ATTEMPTS);
         } finally {
-            AwsClients.forgetCredentials();
+            LambdaCredentials.INSTANCE.forget();
         }
         System.out.println("{\"snapStart\":\"beforeCheckpoint\",\"primedMs\":" + (System.nanoTime() - started) / 1_000_000
                 + ",\"attempts\":" + attempts

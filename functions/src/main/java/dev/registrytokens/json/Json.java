@@ -1,4 +1,4 @@
-package dev.registrytokens.http;
+package dev.registrytokens.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,8 +15,13 @@ public final class Json {
     }
 
     public static String write(Object value) {
+        return write(MAPPER, value);
+    }
+
+    /** With a mapper derived from {@link #MAPPER} (a copy with mix-ins, say). */
+    public static String write(ObjectMapper mapper, Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response not serialisable: " + value.getClass().getName(), e);
         }

@@ -1,5 +1,6 @@
-package dev.registrytokens.core;
+package dev.registrytokens.core.adapters;
 
+import dev.registrytokens.core.DomainException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -30,8 +31,13 @@ public final class DependencyFailures {
         }
     }
 
+    /** The dependency failed with {@code failure} (an AWS SDK exception): its kind is kept for the log. */
+    public static DomainException.Unavailable unavailable(String dependency, Throwable failure) {
+        return DomainException.Unavailable.dependency(dependency, describe(failure));
+    }
+
     /** E.g. {@code timeout (ApiCallTimeoutException)} or {@code error AccessDeniedException (DynamoDbException)}. */
-    static String describe(Throwable failure) {
+    private static String describe(Throwable failure) {
         return kind(failure) + " (" + failure.getClass().getSimpleName() + ")";
     }
 

@@ -1,5 +1,7 @@
-package dev.registrytokens.core;
+package dev.registrytokens.core.adapters;
 
+import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.RepositoryRule;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeConverter;
@@ -11,9 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * How a token's repository rules are stored, on its item and its login item: a list of {@code {pattern, permission}}
  * maps, readable as they are in the table. Absent means every repository.
  */
-public final class RepositoryRulesAttribute implements AttributeConverter<List<RepositoryRule>> {
-    public static final RepositoryRulesAttribute INSTANCE = new RepositoryRulesAttribute();
-    public static final EnhancedType<List<RepositoryRule>> TYPE = EnhancedType.listOf(RepositoryRule.class);
+final class RepositoryRulesAttribute implements AttributeConverter<List<RepositoryRule>> {
+    static final RepositoryRulesAttribute INSTANCE = new RepositoryRulesAttribute();
+    static final EnhancedType<List<RepositoryRule>> TYPE = EnhancedType.listOf(RepositoryRule.class);
 
     private RepositoryRulesAttribute() {
     }

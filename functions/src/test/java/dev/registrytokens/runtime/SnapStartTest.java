@@ -1,4 +1,4 @@
-package dev.registrytokens.aws;
+package dev.registrytokens.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -49,14 +49,14 @@ class SnapStartTest {
         System.setProperty("aws.containerCredentialsFullUri",
                 "http://127.0.0.1:" + credentialsEndpoint.getAddress().getPort() + "/credentials");
         System.setProperty("aws.containerAuthorizationToken", AUTHORIZATION_TOKEN);
-        AwsClients.forgetCredentials();
+        LambdaCredentials.INSTANCE.forget();
     }
 
     @AfterEach
     void stopCredentialsEndpoint() {
         System.clearProperty("aws.containerCredentialsFullUri");
         System.clearProperty("aws.containerAuthorizationToken");
-        AwsClients.forgetCredentials();
+        LambdaCredentials.INSTANCE.forget();
         credentialsEndpoint.stop(0);
     }
 
@@ -64,7 +64,7 @@ class SnapStartTest {
     void primingReadsBeforeTheSnapshotAndTheRestoredCopyFetchesItsOwnCredentials() {
         AwsEmulator.Stack stack = AwsEmulator.stack();
         DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(stack.endpoint()).region(AwsEmulator.REGION)
-                .credentialsProvider(AwsClients.credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+                .credentialsProvider(LambdaCredentials.INSTANCE).httpClient(UrlConnectionHttpClient.create()).build();
         AtomicInteger primingReads = new AtomicInteger();
         SnapStart hooks = SnapStart.primeBeforeSnapshot(() -> {
             read(dynamoDb, stack.tableName());

@@ -1,0 +1,36 @@
+package dev.registrytokens.core;
+
+import java.time.Instant;
+
+/**
+ * What registry logins read and write: the login record, each source's failed logins per fixed window, and the
+ * token's {@code lastUsedAt}. The table's adapter is {@code core.adapters.DynamoDbLoginStore}.
+ */
+public interface LoginStore {
+    /** A username's login record (null if none) and the failed logins its source made in the current window. */
+    record LoginAttempt(LoginRecord login, int sourceFailures) {
+    }
+
+    /**
+     * The login read: the login record and the source's failure counter, together and strongly consistent (a reset,
+     * disable or delete takes effect on the very next login), so that the hot path makes one read.
+     */
+    LoginAttempt findLoginAttempt(String username, String source, long failureWindow);
+
+    /**
+     * Counts a guess against its source before the guess costs a MAC: one conditional increment of the source's
+     * counter for the window (which expires with it, at {@code windowEndsAtEpochSecond}), made only while the count is
+     * under {@code limit}, so guesses sent in parallel cannot pass it. False, and nothing written, when the source is
+     * at its limit.
+     */
+    boolean countLoginGuess(String source, long failureWindow, long windowEndsAtEpochSecond, int limit);
+
+    /** Takes back a counted guess that was no failure (the right secret, or one the MAC key could not judge). */
+    void uncountLoginGuess(String source, long failureWindow);
+
+    /**
+     * Sets the token's lastUsedAt (whole seconds) unless it was set after {@code notAfter}; a token deleted or moved by
+     * the layout migration meanwhile is left alone. Does not bump the version: it is not a change anyone made.
+     */
+    void recordLastUsed(LoginRecord login, Instant usedAt, Instant notAfter);
+}
