@@ -3,7 +3,7 @@ package dev.registrytokens.registry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.registrytokens.http.Json;
+import dev.registrytokens.json.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
