@@ -14,13 +14,13 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenView;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
-import dev.registrytokens.core.TokenStore;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,15 +34,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class RegistryLoginsTest {
     private final AwsCallCounter calls = new AwsCallCounter();
     /** One instant for the whole test: its logins never straddle a failure window's boundary. */

@@ -4,6 +4,8 @@ import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.registrytokens.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.TemplateResources;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
