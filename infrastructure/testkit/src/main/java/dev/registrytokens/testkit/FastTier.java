@@ -17,8 +17,8 @@ public final class FastTier {
     /** Fails in the fast tier: {@code what} (the emulator, a process) is for tests tagged {@code machine}. */
     public static void refuse(String what) {
         if (Boolean.getBoolean(PROPERTY)) {
-            throw new IllegalStateException(testOnStack() + " started " + what + " in the fast tier (./dev test --fast): a test that needs "
-                    + "the emulator, processes or the network carries @Tag(\"machine\") and runs in ./dev test only");
+            throw new IllegalStateException(testOnStack() + " started " + what + " in the fast tier (./dev test --fast), which has no "
+                    + "emulator, processes or network: tag its class @Tag(\"machine\") to run it in ./dev test");
         }
     }
 

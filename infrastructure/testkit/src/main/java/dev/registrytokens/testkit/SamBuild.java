@@ -18,7 +18,10 @@ public final class SamBuild {
 
     /** .aws-sam/build, once it is at least as new as functions/src/main, functions/pom.xml and template.yaml. */
     public static Path artefacts() {
-        Path root = ProjectFiles.root();
+        return artefacts(ProjectFiles.root());
+    }
+
+    static Path artefacts(Path root) {
         Path artefacts = root.resolve(".aws-sam/build");
         Path builtTemplate = artefacts.resolve("template.yaml");
         if (!Files.isRegularFile(builtTemplate)) {
