@@ -4,22 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.core.Permission;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.CapturedOutput;
 import dev.registrytokens.testing.IssuedSecrets;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Runs last (see junit-platform.properties): no secret issued during the suite was stored or logged. */
 @Order(Integer.MAX_VALUE)
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class NoSecretLeakTest {
     @Test
     void noIssuedSecretAppearsInAnyTableItemOrLogLine() {

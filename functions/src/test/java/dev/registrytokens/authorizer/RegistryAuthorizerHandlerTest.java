@@ -12,28 +12,27 @@ import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
-import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.OwnFailureWindows;
+import dev.registrytokens.registry.LoginContext;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsCallCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class RegistryAuthorizerHandlerTest {
     private final AwsCallCounter calls = new AwsCallCounter();
     /** One instant for the whole test, in a failure window of its own: no boundary inside its loops, no other test's failures. */

@@ -13,11 +13,11 @@ import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.json.Json;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,13 +30,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The custom resource answers CloudFormation at the pre-signed ResponseURL, played here by a local HTTP server. */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class CertificateIssuerHandlerTest {
     private record Answer(String method, String contentType, JsonNode body) {
     }

@@ -7,21 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import dev.registrytokens.testing.DependencyFault;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class CertificateHandlerTest {
     private final AwsCallCounter calls = new AwsCallCounter();
 

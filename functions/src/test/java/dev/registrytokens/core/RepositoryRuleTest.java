@@ -17,7 +17,7 @@ class RepositoryRuleTest {
     @ValueSource(strings = {"app-*", "*", "**", "team/**", "**/x", "0**-e5u", "a*b*c", "x*-*y", "a**", "*a*", "a/b*/c", "A",
             "a--b", "a-", "*.*", "a__b", "a___b", "/a", "a/", "a//b", "team/*/**", "***", "*-**"})
     void theDocumentsPatternAndTheServerAgree(String pattern) {
-        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(dev.registrytokens.testing.OpenApiContract.document()
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(dev.registrytokens.testkit.OpenApiContract.document()
                 .at("/components/schemas/RepositoryRule/properties/pattern/pattern").asText());
         assertEquals(RepositoryRule.problemWith(pattern).isEmpty(), documented.matcher(pattern).matches(), pattern);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.testkit.OpenApiContract;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.SecureRandomSpi;
@@ -22,6 +23,11 @@ class SecretsTest {
         assertTrue(secret.startsWith("rgt_"));
         assertEquals(42, secret.length());
         assertTrue(Secrets.isWellFormed(secret));
+    }
+
+    @Test
+    void theTestsRedactSecretsByTheirOwnPrefix() {
+        assertEquals(Secrets.PREFIX, OpenApiContract.SECRET_PREFIX);
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.Concurrently;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
@@ -22,15 +21,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class CreateTokenHandlerTest {
     private final CreateTokenHandler handler = new CreateTokenHandler(TestStack.tokenService());
     private final TestAccount owner = TestAccount.fresh();

@@ -10,7 +10,6 @@ import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.BeforeFirstCall;
 import dev.registrytokens.testing.Concurrently;
 import dev.registrytokens.testing.DependencyFault;
@@ -23,14 +22,14 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class EditTokenHandlerTest {
     private final EditTokenHandler handler = new EditTokenHandler(TestStack.tokenService());
     private final TestAccount owner = TestAccount.fresh();

@@ -8,17 +8,16 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class EnableTokenHandlerTest {
     private final EnableTokenHandler handler = new EnableTokenHandler(TestStack.tokenService());
     private final TestAccount owner = TestAccount.fresh();

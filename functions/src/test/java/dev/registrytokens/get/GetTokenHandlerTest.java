@@ -9,7 +9,6 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
@@ -17,12 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class GetTokenHandlerTest {
     private final GetTokenHandler handler = new GetTokenHandler(TestStack.tokenService());
     private final TestAccount owner = TestAccount.fresh();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.testing.OpenApiContract;
+import dev.registrytokens.testkit.OpenApiContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,20 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.registry.RegistrySigningKey;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import dev.registrytokens.testing.DependencyFault;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class JwksHandlerTest {
     private final RegistrySigningKey signingKey = RegistryFixtures.signingKey(new AwsCallCounter());
 

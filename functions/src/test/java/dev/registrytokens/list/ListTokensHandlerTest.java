@@ -10,20 +10,19 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class ListTokensHandlerTest {
     private final ListTokensHandler handler = new ListTokensHandler(TestStack.tokenService());
     private final TestAccount owner = TestAccount.fresh();
@@ -99,7 +98,7 @@ class ListTokensHandlerTest {
             "01m8xaxnszjdqr5kjavgnjbsp9\n", "MDFtOHhheG5zempkcXI1a2phdmduamJzcDk", "bm90LWEtY3Vyc29y"})
     void acceptsExactlyTheCursorsTheDocumentDescribes(String cursor) {
         TestStack.createToken(owner, "paged", Permission.PULL, 3);
-        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(dev.registrytokens.testing.OpenApiContract.document()
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(dev.registrytokens.testkit.OpenApiContract.document()
                 .at("/paths/~1tokens/get/parameters").findValues("pattern").getFirst().asText());
         var answer = ApiCall.from("list-tokens.json").as(owner).query("cursor", cursor).to(handler);
         if (documented.matcher(cursor).matches()) {

@@ -15,9 +15,9 @@ import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.registry.BasicCredentials;
 import dev.registrytokens.registry.RegistryLogins;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.IssuedSecrets;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * item) log in before and after the migration, and after it are listed, managed and deleted in their namespace; a run
  * stopped halfway and run again leaves exactly one copy of each.
  */
+@Tag("machine")
 class TokenMigrationTest {
     private static final String TABLE = AwsEmulator.stack().tableName();
     /** The migration runs as its function does: with that function's role, which IAM in the emulator enforces. */

@@ -15,11 +15,13 @@ import dev.registrytokens.testing.TestHandlers;
 import dev.registrytokens.testing.TestStack;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Membership comes from the JWT's claims on every request: both forms of the namespaces claim, and what is refused. */
+@Tag("machine")
 class NamespaceClaimsTest {
     private static final TokenService TOKENS = TestStack.tokenService();
     private static final String GET = "dev.registrytokens.get.GetTokenHandler";

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * member and a viewer of a namespace, each against a token they created, a token another member created and a token of
  * a namespace they are not in, for every action; exact status and error code, and a refused change changes nothing.
  */
+@Tag("machine")
 class NamespaceRolesTest {
     private static final TokenService TOKENS = TestStack.tokenService();
     private static final String TEAM = "team" + UUID.randomUUID().toString().substring(0, 8);

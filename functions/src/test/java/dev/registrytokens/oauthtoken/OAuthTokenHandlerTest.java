@@ -14,12 +14,11 @@ import dev.registrytokens.registry.RegistryTokenIssuer;
 import dev.registrytokens.registry.RegistryTokens;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.CapturedOutput;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsCallCounter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,13 +28,13 @@ import java.util.List;
 import java.util.UUID;
 import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.registry.RegistryLogins;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The OAuth2 password grant on POST /v2/token makes the authorizer's login decision and the GET route's grant. */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class OAuthTokenHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AwsCallCounter calls = new AwsCallCounter();

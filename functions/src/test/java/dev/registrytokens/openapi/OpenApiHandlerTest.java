@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registrytokens.testing.ApiCall;
-import dev.registrytokens.testing.OpenApiContract;
-import dev.registrytokens.testing.ProjectFiles;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.OpenApiContract;
+import dev.registrytokens.testkit.ProjectFiles;
+import dev.registrytokens.testkit.TemplateResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,8 +16,8 @@ import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.core.adapters.DynamoDbLoginStore;
 import dev.registrytokens.core.adapters.KmsSecretMacs;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
@@ -34,15 +34,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class RegistryLoginsTest {
     private final AwsCallCounter calls = new AwsCallCounter();
     /** One instant for the whole test, in a failure window of its own: no boundary inside it, no other test's failures. */

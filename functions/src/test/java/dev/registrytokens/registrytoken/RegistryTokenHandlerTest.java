@@ -13,9 +13,9 @@ import dev.registrytokens.registry.RegistryTokenIssuer;
 import dev.registrytokens.registry.RegistryTokens;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
@@ -37,12 +37,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import dev.registrytokens.testing.DependencyFault;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class RegistryTokenHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AwsCallCounter calls = new AwsCallCounter();

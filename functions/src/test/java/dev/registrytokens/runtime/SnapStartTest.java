@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.EmulatorIam;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.EmulatorIam;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * SnapStart as Lambda runs it: the function's credentials come only from the container endpoint, priming runs
  * before the snapshot, and the credentials it fetched do not survive into a restored copy.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class SnapStartTest {
     private static final String AUTHORIZATION_TOKEN = "local-authorization-token";
     /** The function whose role the endpoint hands out: it reads tokens by key. */

@@ -1,5 +1,6 @@
 package dev.registrytokens.testing;
 
+import dev.registrytokens.testkit.ProjectFiles;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

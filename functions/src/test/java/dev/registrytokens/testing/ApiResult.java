@@ -2,6 +2,7 @@ package dev.registrytokens.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.registrytokens.testkit.OpenApiContract;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

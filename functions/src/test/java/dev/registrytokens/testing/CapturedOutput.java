@@ -4,16 +4,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Tees everything the test JVM prints (handlers log to stdout and stderr) so a test can search it. */
-public final class CapturedOutput {
+/**
+ * Tees everything the test JVM prints (handlers log to stdout and stderr) so a test can search it: from the first test
+ * class on, as an extension JUnit registers for every class (junit-platform.properties, META-INF/services).
+ */
+public final class CapturedOutput implements BeforeAllCallback {
     private static final ByteArrayOutputStream CAPTURED = new ByteArrayOutputStream();
     private static boolean installed;
 
-    private CapturedOutput() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        install();
     }
 
-    static synchronized void install() {
+    private static synchronized void install() {
         if (!installed) {
             System.setOut(tee(System.out));
             System.setErr(tee(System.err));

@@ -1,5 +1,6 @@
 package dev.registrytokens.testing;
 
+import dev.registrytokens.testkit.AwsEmulator;
 import com.sun.net.httpserver.HttpServer;
 import dev.registrytokens.aws.AwsClients.Timeouts;
 import java.io.IOException;

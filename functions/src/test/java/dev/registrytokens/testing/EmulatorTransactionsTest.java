@@ -3,10 +3,11 @@ package dev.registrytokens.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.registrytokens.testkit.AwsEmulator;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * lost (an attempt timeout) with the same ClientRequestToken, and DynamoDB answers success without writing again, so
  * a create that committed is never reported as a conflict with itself.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class EmulatorTransactionsTest {
     private final DynamoDbClient dynamoDb = AwsEmulator.stack().dynamoDb();
 

@@ -4,6 +4,8 @@ import dev.registrytokens.core.adapters.DynamoDbLoginStore;
 import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.registry.RegistrySigningKey;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -3,14 +3,11 @@ package dev.registrytokens.core.adapters;
 import dev.registrytokens.core.LoginStore;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenTableContract;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.TestStack;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The DynamoDB adapters, on the emulator's token table, hold to the contract the fast tests' in-memory table holds to. */
 @Tag("machine")
-@ExtendWith(AwsEmulator.class)
 class DynamoDbTableTest extends TokenTableContract {
     @Override
     protected TokenStore tokens() {

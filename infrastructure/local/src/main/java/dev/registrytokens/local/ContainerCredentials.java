@@ -13,7 +13,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.registrytokens.testing.EmulatorIam;
+import dev.registrytokens.testkit.EmulatorIam;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**

@@ -1,13 +1,13 @@
 package dev.registrytokens.local;
 
+import dev.registrytokens.testkit.TtlSweeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.TemplateResources;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

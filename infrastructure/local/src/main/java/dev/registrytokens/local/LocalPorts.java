@@ -3,7 +3,7 @@ package dev.registrytokens.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import dev.registrytokens.testing.Processes;
+import dev.registrytokens.testkit.Processes;
 import java.time.Duration;
 import java.util.List;
 

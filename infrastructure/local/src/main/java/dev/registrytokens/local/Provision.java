@@ -1,7 +1,7 @@
 package dev.registrytokens.local;
 
-import dev.registrytokens.testing.EmulatorIam;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.EmulatorIam;
+import dev.registrytokens.testkit.TemplateResources;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Creates the template's tables, keys and function roles in a running emulator (and the registry certificate that
- * its custom resource makes at deployment), after making the harness's admin user and having moto enforce IAM, and
+ * Creates the template's tables, keys and function roles in a running emulator (and what its custom resources make at
+ * deployment, such as the registry certificate), after making the harness's admin user and having moto enforce IAM, and
  * writes their physical ids by logical id (a properties file, with the admin's keys), from which the local API
  * resolves each function's {@code !Ref} variables and its role.
  */
@@ -24,7 +24,8 @@ public final class Provision {
         Args args = Args.parse(argv);
         URI endpoint = URI.create(args.require("endpoint"));
         Path template = Path.of(args.get("template", "template.yaml")).toAbsolutePath();
-        writeResources(TemplateResources.provision(template, endpoint, EmulatorIam.bootstrapAdmin(endpoint), "local-"),
+        writeResources(TemplateResources.provision(template, endpoint, EmulatorIam.bootstrapAdmin(endpoint), "local-",
+                        new FunctionCustomResources().byType()),
                 Path.of(args.require("out")));
     }
 

@@ -3,7 +3,7 @@ package dev.registrytokens.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.testing.EmulatorIam;
+import dev.registrytokens.testkit.EmulatorIam;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.registrytokens.local;
 
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.TemplateResources;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The dev issuer's authorization code flow: a code is good once, for its client, redirect URI and PKCE verifier. */
+@Tag("machine")
 class AuthorizationCodesTest {
     private static final String REDIRECT = "http://127.0.0.1:1/console/";
     private static final String SCOPE = JwtAuthorizerTest.SCOPE;

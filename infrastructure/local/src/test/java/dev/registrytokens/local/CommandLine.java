@@ -1,5 +1,6 @@
 package dev.registrytokens.local;
 
+import dev.registrytokens.testkit.Processes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ final class CommandLine {
         builder.environment().put("PATH", path);
         builder.environment().put("HOME", home.toString());
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        Process process = Processes.start(builder);
         try (OutputStream in = process.getOutputStream()) {
             if (stdin != null) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));

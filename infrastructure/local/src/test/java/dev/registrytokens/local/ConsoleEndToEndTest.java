@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.registrytokens.testing.AwsEmulator;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,9 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -34,7 +33,7 @@ import org.openqa.selenium.support.ui.Select;
  * clicking what a person sees, each secret it shows checked against a real registry with skopeo. The tests run in
  * order, as one person's session.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleEndToEndTest {
     private static final Path SCREENSHOTS = Path.of("target/screenshots");

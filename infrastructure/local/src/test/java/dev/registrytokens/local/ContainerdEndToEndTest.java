@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.testing.AwsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,8 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -25,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * token realm with the OAuth2 password grant (a POST) first and falls back to a GET only when the POST answers 400,
  * 401, 404 or 405, so a working POST saves a round trip on every token fetch.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class ContainerdEndToEndTest {

@@ -1,5 +1,6 @@
 package dev.registrytokens.local;
 
+import dev.registrytokens.testkit.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class ContainerdFetch {
         ProcessBuilder builder = new ProcessBuilder(binary(), reference).redirectErrorStream(true);
         builder.environment().put("REGISTRY_USERNAME", username);
         builder.environment().put("REGISTRY_PASSWORD", secret);
-        Process process = builder.start();
+        Process process = Processes.start(builder);
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

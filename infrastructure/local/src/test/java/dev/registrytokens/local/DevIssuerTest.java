@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The dev issuer's {@code GET /token}, which ./dev token calls: exactly the claims asked for. */
+@Tag("machine")
 class DevIssuerTest {
     private static final String SCOPE = JwtAuthorizerTest.SCOPE;
     private static DevIssuer issuer;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.testing.AwsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -33,7 +31,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * token requests of each docker operation; the figures are printed as a table.
  */
 @Tag("machine")
-@ExtendWith(AwsEmulator.class)
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class DockerEndToEndTest {

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.EmulatorIam;
-import dev.registrytokens.testing.ProjectFiles;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.EmulatorIam;
+import dev.registrytokens.testkit.ProjectFiles;
+import dev.registrytokens.testkit.SamBuild;
+import dev.registrytokens.testkit.TemplateResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * IAM is enforced on the functions' local runtimes as on AWS: the /certs.pem function, run from its sam build artefact
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * lacks its one action (dynamodb:GetItem), its read is refused by the emulator (as its record of authorizations shows)
  * and it answers 503.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class IamEnforcementTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FUNCTION = "CertificateFunction";
@@ -75,7 +76,7 @@ class IamEnforcementTest {
         Path root = ProjectFiles.root();
         LocalRuntimeArgs.Settings settings = new LocalRuntimeArgs.Settings(Path.of(LocalApiProcess.runtimeInterfaceEmulator()),
                 root.resolve("infrastructure/local/bootstrap"), root.resolve("infrastructure/lambda-runtime/target/runtime"),
-                root.resolve(".aws-sam/build"), stack.endpoint(), AwsEmulator.REGION.id(), 1);
+                SamBuild.artefacts(), stack.endpoint(), AwsEmulator.REGION.id(), 1);
         JsonNode template = TemplateResources.readTemplate(ProjectFiles.template());
         LambdaFunctionSpec function = LambdaFunctionSpec.fromTemplate(template,
                 new TemplateValues(TemplateValues.parametersWithDefaults(template, Map.of(

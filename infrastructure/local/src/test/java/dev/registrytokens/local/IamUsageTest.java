@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.EmulatorIam;
-import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.EmulatorIam;
+import dev.registrytokens.testkit.ProjectFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each function's role grants exactly what its tests used: every AWS call a function made with its role, in the
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * suite ({@code ./dev test}); alone it would find the actions of the tests that did not run unused.
  */
 @Order(Integer.MAX_VALUE)
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class IamUsageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The roles the harness provisions for the template's functions ({@code "test-" + function + "Role"}). */

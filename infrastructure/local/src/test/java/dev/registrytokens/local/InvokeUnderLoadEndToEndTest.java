@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.ProjectFiles;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.Processes;
+import dev.registrytokens.testkit.ProjectFiles;
+import dev.registrytokens.testkit.SamBuild;
+import dev.registrytokens.testkit.TemplateResources;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.function.Executable;
  * end-to-end suite runs beside it. Every function must answer as it would on an idle machine: no 5xx, no FAILED
  * custom resource, no denial for want of time.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class InvokeUnderLoadEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicBoolean LOADING = new AtomicBoolean(true);
@@ -152,11 +154,11 @@ class InvokeUnderLoadEndToEndTest {
                 "-cp", System.getProperty("java.class.path"), LocalInvoke.class.getName(),
                 "--template", ProjectFiles.template().toString(), "--resources", resources.toString(),
                 "--endpoint", AwsEmulator.stack().endpoint().toString(), "--emulator", LocalApiProcess.runtimeInterfaceEmulator(),
-                "--function", function)
+                "--artefacts", SamBuild.artefacts().toString(), "--function", function)
                 .directory(ProjectFiles.root().toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-        Process process = builder.start();
+        Process process = Processes.start(builder);
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(function + " did not answer within 180 s: " + Files.readString(stderr));

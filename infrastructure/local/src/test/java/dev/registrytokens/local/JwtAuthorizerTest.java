@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("machine")
 class JwtAuthorizerTest {
     static final String SCOPE = "registry-tokens/manage";
     private static DevIssuer issuer;

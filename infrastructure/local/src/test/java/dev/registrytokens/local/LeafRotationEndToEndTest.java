@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registrytokens.testing.AwsEmulator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -29,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The token endpoint renews its environment's key and leaf certificate during a run, and both real registries accept
  * JWTs signed before and after: 60 s JWTs and 181 s leaves, so a leaf is renewed one second after it was made.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class LeafRotationEndToEndTest {

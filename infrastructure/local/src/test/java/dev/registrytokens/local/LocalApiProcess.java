@@ -2,10 +2,11 @@ package dev.registrytokens.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.OpenApiContract;
-import dev.registrytokens.testing.Processes;
-import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.OpenApiContract;
+import dev.registrytokens.testkit.Processes;
+import dev.registrytokens.testkit.ProjectFiles;
+import dev.registrytokens.testkit.SamBuild;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -52,12 +53,13 @@ final class LocalApiProcess implements AutoCloseable {
                 "--port", Integer.toString(port), "--issuer-port", Integer.toString(issuerPort),
                 "--resources", resources.toString(),
                 "--endpoint", stack.endpoint().toString(),
-                "--emulator", runtimeInterfaceEmulator()));
+                "--emulator", runtimeInterfaceEmulator(),
+                "--artefacts", SamBuild.artefacts().toString()));
         parameters.forEach((name, value) -> command.addAll(java.util.List.of("--param", name + "=" + value)));
         // The gateway calls no AWS service itself: the functions' runtimes get credentials from its container endpoint.
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-        LocalApiProcess api = new LocalApiProcess(builder.start(), log, port, issuerPort);
+        LocalApiProcess api = new LocalApiProcess(Processes.start(builder), log, port, issuerPort);
         Processes.awaitListening(port, api.process, log, Duration.ofSeconds(60));
         // The dev issuer listens on its own port: tests ask it for JWTs as soon as the API answers.
         Processes.awaitListening(issuerPort, api.process, log, Duration.ofSeconds(60));

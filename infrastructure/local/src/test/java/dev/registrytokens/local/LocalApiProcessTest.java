@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testkit.ProjectFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,11 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README's curl walk-through, over real HTTP, against the local API running as its own process. */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class LocalApiProcessTest {
     /** Where the runtime client copies its JNI library when left alone: one path for every runtime on the machine. */
     private static final String SHARED_TMP_COPY = "/tmp/.libaws-lambda-jni.so";

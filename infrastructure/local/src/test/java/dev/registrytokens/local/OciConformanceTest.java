@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.registrytokens.testing.AwsEmulator;
+import dev.registrytokens.testkit.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -37,7 +37,7 @@ import org.w3c.dom.Element;
  * not do (listed per version below, so that a new failure, or a fixed one, fails this test). Deletes are off: tokens
  * grant no delete.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class OciConformanceTest {
@@ -195,7 +195,7 @@ class OciConformanceTest {
             environment.put("OCI_API_BLOBS_DELETE", "false");
             environment.put("OCI_API_MANIFESTS_DELETE", "false");
             environment.put("OCI_API_TAGS_DELETE", "false");
-            Process suite = builder.start();
+            Process suite = Processes.start(builder);
             suite.getOutputStream().close();
             OUTPUTS.put(version, new String(suite.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             if (!suite.waitFor(5, TimeUnit.MINUTES)) {

@@ -3,17 +3,17 @@ package dev.registrytokens.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testkit.ProjectFiles;
 import java.io.IOException;
+import dev.registrytokens.testkit.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Schemathesis fuzzes every operation of the local API's own /openapi.json, as an account with a bearer JWT, with every
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * as the rejection it is. Its summary goes to
  * target/schemathesis/summary.txt, which ./dev test prints.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class OpenApiFuzzingTest {
     /** Test cases per operation and phase: about a minute in all on the 2-core development machine. */
     private static final int EXAMPLES_PER_OPERATION = 25;
@@ -104,7 +104,7 @@ class OpenApiFuzzingTest {
                     .directory(REPORTS.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
             run.environment().put("SCHEMATHESIS_BEARER", api.bearerFor("fuzzer", "fuzzer"));
             run.environment().put("SCHEMATHESIS_HOOKS", hooks.toString());
-            Process process = run.start();
+            Process process = Processes.start(run);
             assertTrue(process.waitFor(10, TimeUnit.MINUTES), "schemathesis ran over 10 minutes");
             String report = Files.readString(output);
             String summary = summary(report);

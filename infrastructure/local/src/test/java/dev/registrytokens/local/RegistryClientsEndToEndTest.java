@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.testing.AwsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -27,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * made through the local API, pushes, pulls back and copies across repositories, and is refused a push with a PULL
  * token. The gateway's access lines count the token requests each operation made; the figures are printed as a table.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class RegistryClientsEndToEndTest {

@@ -1,8 +1,8 @@
 package dev.registrytokens.local;
 
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.Processes;
-import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.Processes;
+import dev.registrytokens.testkit.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ final class RegistryProcess implements AutoCloseable {
         builder.environment().put("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", storage.toString());
         builder.environment().put("REGISTRY_AUTH_TOKEN_REALM", realm);
         builder.environment().put("REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE", rootCertBundle.toString());
-        RegistryProcess registry = new RegistryProcess(builder.start(), log, port);
+        RegistryProcess registry = new RegistryProcess(Processes.start(builder), log, port);
         Processes.awaitListening(port, registry.process, log, Duration.ofSeconds(20));
         return registry;
     }

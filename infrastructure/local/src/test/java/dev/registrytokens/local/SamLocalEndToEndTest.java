@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.ProjectFiles;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.ProjectFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -45,7 +44,6 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * body shape. The events are those in events/, made to name this stack's token where they name one.
  */
 @Tag("machine")
-@ExtendWith(AwsEmulator.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SamLocalEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();

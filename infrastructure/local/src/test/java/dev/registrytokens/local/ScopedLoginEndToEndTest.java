@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registrytokens.testing.AwsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code team/**} PULL, made on the namespace route by a member, pushes {@code NS/app}, pulls {@code NS/team/a/b}, cannot
  * push there, and gets nothing on {@code NS/other}; the JWT the token endpoint issues grants exactly that.
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 @ParameterizedClass(name = "{0}")
 @EnumSource(RegistryProcess.Version.class)
 class ScopedLoginEndToEndTest {

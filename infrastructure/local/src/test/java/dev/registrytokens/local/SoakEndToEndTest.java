@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.ProjectFiles;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.ProjectFiles;
+import dev.registrytokens.testkit.TemplateResources;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The local API under load never stalls: with every routed function at its 4 execution environments (64 runtimes), 5,000
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * taken afterwards, with all 64 still running, shows why it holds: no virtual thread waits in native code, such as a read
  * of a runtime's pipe, where it would hold its carrier (the stall of issue 14: every carrier pinned under a log pump).
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class SoakEndToEndTest {
     /** The local API's default bound per function, which the soak drives every function to. */
     private static final int ENVIRONMENTS = 4;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.registrytokens.testing.ProjectFiles;
-import dev.registrytokens.testing.TemplateResources;
+import dev.registrytokens.testkit.ProjectFiles;
+import dev.registrytokens.testkit.TemplateResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

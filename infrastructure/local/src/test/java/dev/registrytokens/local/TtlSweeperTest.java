@@ -3,24 +3,26 @@ package dev.registrytokens.local;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registrytokens.testing.AwsEmulator;
-import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.TtlSweeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class TtlSweeperTest {
+    private final DynamoDbClient dynamoDb = AwsEmulator.stack().dynamoDb();
     private final String table = AwsEmulator.stack().tableName();
     private final String prefix = "SWEEPER#" + UUID.randomUUID() + "#";
 
     private TtlSweeper sweeper(Duration maxDelay) {
-        return TtlSweeper.forTable(TestStack.dynamoDb(), table, maxDelay);
+        return TtlSweeper.forTable(dynamoDb, table, maxDelay);
     }
 
     /** Puts an item expiring at the given time (null: no TTL attribute); answers its key. */
@@ -30,12 +32,12 @@ class TtlSweeperTest {
         if (expiresAt != null) {
             item.put("expiresAt", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
         }
-        TestStack.dynamoDb().putItem(put -> put.tableName(table).item(item));
+        dynamoDb.putItem(put -> put.tableName(table).item(item));
         return key;
     }
 
     private boolean exists(Map<String, AttributeValue> key) {
-        return TestStack.dynamoDb().getItem(get -> get.tableName(table).key(key).consistentRead(true)).hasItem();
+        return dynamoDb.getItem(get -> get.tableName(table).key(key).consistentRead(true)).hasItem();
     }
 
     @Test

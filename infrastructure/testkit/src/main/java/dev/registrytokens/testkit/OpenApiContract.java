@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +11,6 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi31;
-import dev.registrytokens.core.Secrets;
-import dev.registrytokens.openapi.OpenApiHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,15 +27,19 @@ import java.util.regex.Pattern;
  * receives must be one the document describes, with its status, required headers, content type and body.
  */
 public final class OpenApiContract {
+    /** Where the functions' jar holds the document (OpenApiHandlerTest checks that the handler serves this one). */
+    public static final String RESOURCE = "/openapi.json";
+    /** How a secret begins (SecretsTest checks it is the functions' own), for failure messages to redact. */
+    public static final String SECRET_PREFIX = "rgt_";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String LOCATION = "classpath:" + OpenApiHandler.RESOURCE.substring(1);
+    private static final String LOCATION = "classpath:" + RESOURCE.substring(1);
     private static final JsonNode DOCUMENT = read();
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.metaSchema(OpenApi31.getInstance()).defaultMetaSchemaIri(OpenApi31.getInstance().getIri()));
     // 2020-12 makes "format" an annotation only; the document's date-times are meant as assertions.
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     private static final Map<String, JsonSchema> COMPILED = new ConcurrentHashMap<>();
-    private static final Pattern SECRET = Pattern.compile(Pattern.quote(Secrets.PREFIX) + "[0-9A-Za-z]+");
+    private static final Pattern SECRET = Pattern.compile(Pattern.quote(SECRET_PREFIX) + "[0-9A-Za-z]+");
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     private OpenApiContract() {
@@ -152,7 +154,7 @@ public final class OpenApiContract {
 
     /** Failure messages end up in test reports, which must hold no secret. */
     private static String withoutSecrets(String text) {
-        return text == null ? null : SECRET.matcher(text).replaceAll(Secrets.PREFIX + "[redacted]");
+        return text == null ? null : SECRET.matcher(text).replaceAll(SECRET_PREFIX + "[redacted]");
     }
 
     private static Set<String> fieldNames(JsonNode node) {
@@ -167,7 +169,7 @@ public final class OpenApiContract {
     }
 
     private static JsonNode read() {
-        try (InputStream in = OpenApiContract.class.getResourceAsStream(OpenApiHandler.RESOURCE)) {
+        try (InputStream in = OpenApiContract.class.getResourceAsStream(RESOURCE)) {
             return JSON.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,4 +1,4 @@
-package dev.registrytokens.local;
+package dev.registrytokens;
 
 import static dev.registrytokens.testing.RegistryFixtures.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,12 +16,13 @@ import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
-import dev.registrytokens.testing.AwsCallCounter;
-import dev.registrytokens.testing.TestHandlers;
-import dev.registrytokens.testing.AwsEmulator;
 import dev.registrytokens.testing.RegistryFixtures;
 import dev.registrytokens.testing.TestAccount;
+import dev.registrytokens.testing.TestHandlers;
 import dev.registrytokens.testing.TestStack;
+import dev.registrytokens.testkit.AwsCallCounter;
+import dev.registrytokens.testkit.AwsEmulator;
+import dev.registrytokens.testkit.TtlSweeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * call with the role of the function that makes it (a delete after TTL removed the login record needs its
  * ConditionCheckItem).
  */
-@ExtendWith(AwsEmulator.class)
+@Tag("machine")
 class ExpiredTokenTest {
     private static TtlSweeper ttl;
     private final TestAccount owner = TestAccount.fresh();

@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,9 +93,9 @@ public final class EmulatorIam {
     public static JsonNode functionRoles(Path template) {
         Path root = ProjectFiles.root();
         try {
-            Process translator = new ProcessBuilder(root.resolve(".venv/bin/python").toString(),
+            Process translator = Processes.start(new ProcessBuilder(root.resolve(".venv/bin/python").toString(),
                     root.resolve("infrastructure/moto/function_roles.py").toString(), template.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    .redirectError(ProcessBuilder.Redirect.INHERIT));
             byte[] out = translator.getInputStream().readAllBytes();
             if (translator.waitFor() != 0) {
                 throw new IllegalStateException("function_roles.py failed on " + template);

@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,11 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.localstack.LocalStackContainer;
-import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,16 +17,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The AWS endpoint the integration tests talk to, started once per test JVM:
- * <ol>
- *   <li>{@code AWS_TEST_ENDPOINT}, if set (an emulator already running);</li>
- *   <li>else LocalStack in Testcontainers, where Docker runs and {@code LOCALSTACK_AUTH_TOKEN} is set;</li>
- *   <li>else moto's server from the project's venv ({@code .venv}, made by ./dev), single-threaded.</li>
- * </ol>
- * It then makes the harness's admin user there, has moto enforce IAM, and creates the template's table, keys and
- * function roles ({@link TemplateResources}). Nothing of the AWS SDK is mocked.
+ * The AWS endpoint the integration tests talk to, started once per test JVM on first use: {@code AWS_TEST_ENDPOINT}
+ * if set (an emulator already running), else moto's server from the project's venv ({@code .venv}, made by ./dev),
+ * single-threaded. It then makes the harness's admin user there, has moto enforce IAM, and creates the template's
+ * table, keys and function roles, and its custom resources with the module's {@link CustomResources}
+ * ({@link TemplateResources}). Nothing of the AWS SDK is mocked. Refused in the fast tier ({@link FastTier}).
  */
-public final class AwsEmulator implements BeforeAllCallback {
+public final class AwsEmulator {
     public static final Region REGION = Region.US_EAST_1;
     private static Stack stack;
 
@@ -93,17 +85,12 @@ public final class AwsEmulator implements BeforeAllCallback {
         }
     }
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        stack();
-    }
-
     public static synchronized Stack stack() {
         if (stack == null) {
-            CapturedOutput.install();
+            FastTier.refuse("the AWS emulator");
             URI endpoint = startEndpoint();
             stack = new Stack(endpoint, TemplateResources.provision(ProjectFiles.template(), endpoint,
-                    EmulatorIam.bootstrapAdmin(endpoint), "test-"));
+                    EmulatorIam.bootstrapAdmin(endpoint), "test-", CustomResources.find()));
         }
         return stack;
     }
@@ -112,15 +99,6 @@ public final class AwsEmulator implements BeforeAllCallback {
         String given = System.getenv("AWS_TEST_ENDPOINT");
         if (given != null && !given.isBlank()) {
             return URI.create(given);
-        }
-        String localStackToken = System.getenv("LOCALSTACK_AUTH_TOKEN");
-        if (localStackToken != null && !localStackToken.isBlank() && DockerClientFactory.instance().isDockerAvailable()) {
-            LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:latest"))
-                    .withEnv("LOCALSTACK_AUTH_TOKEN", localStackToken)
-                    .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.KMS);
-            localStack.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop));
-            return localStack.getEndpoint();
         }
         return startMoto();
     }
@@ -136,9 +114,9 @@ public final class AwsEmulator implements BeforeAllCallback {
             Path log = Files.createTempFile("moto-", ".log");
             Path record = callRecord();
             Files.createDirectories(record.getParent());
-            Process moto = new ProcessBuilder(python.toString(), root.resolve("infrastructure/moto/serve.py").toString(),
+            Process moto = Processes.start(new ProcessBuilder(python.toString(), root.resolve("infrastructure/moto/serve.py").toString(),
                     "--port", Integer.toString(port), "--record", record.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(log.toFile()));
             Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy));
             Processes.awaitListening(port, moto, log, Duration.ofSeconds(30));
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +11,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Waiting for a server the tests started as a process. */
+/** Starting the processes the tests and local tools need, and waiting for a server among them to listen. */
 public final class Processes {
     private Processes() {
+    }
+
+    /** Starts the process; refused in the fast tier ({@link FastTier}), whose tests start none. */
+    public static Process start(ProcessBuilder builder) throws IOException {
+        FastTier.refuse("a process (" + String.join(" ", builder.command()) + ")");
+        return builder.start();
     }
 
     /** Returns once the process itself listens on the port; fails with its log if it exits or times out. */

@@ -1,4 +1,4 @@
-package dev.registrytokens.local;
+package dev.registrytokens.testkit;
 
 import java.time.Duration;
 import java.time.Instant;

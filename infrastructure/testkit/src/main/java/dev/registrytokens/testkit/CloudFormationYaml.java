@@ -1,4 +1,4 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

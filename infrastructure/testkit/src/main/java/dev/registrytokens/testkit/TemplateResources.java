@@ -1,8 +1,6 @@
-package dev.registrytokens.testing;
+package dev.registrytokens.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.registrytokens.certificateissuer.CertificateIssuerHandler;
-import dev.registrytokens.migration.TokenMigrationHandler;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,8 +16,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
  * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
  * what is deployed, and the functions' IAM roles. Answers each resource's physical id by logical id, as {@code !Ref}
- * would. Then plays CloudFormation's part for the custom resources (the registry certificate, the token layout
- * migration): runs each one's Create in-process, with its function's role.
+ * would. Then plays CloudFormation's part for the custom resources (such as the registry certificate): runs each one's
+ * Create in-process, with its function's role, as the given {@link CustomResources} do it.
  */
 public final class TemplateResources {
     private TemplateResources() {
@@ -31,10 +29,12 @@ public final class TemplateResources {
 
     /**
      * Creates every table and key (tables named {@code prefix + logicalId}) and every function's role (IAM as the SAM
-     * translator makes it, {@link EmulatorIam}), then runs each custom resource's Create with its function's role;
-     * answers physical ids by logical id (with {@code admin}'s entries, the harness's keys).
+     * translator makes it, {@link EmulatorIam}), then runs each custom resource's Create (by its type, from
+     * {@code customResources}) with its function's role; answers physical ids by logical id (with {@code admin}'s
+     * entries, the harness's keys).
      */
-    public static Map<String, String> provision(Path templateFile, URI endpoint, Map<String, String> admin, String prefix) {
+    public static Map<String, String> provision(Path templateFile, URI endpoint, Map<String, String> admin, String prefix,
+                                                Map<String, CustomResources.Create> customResources) {
         JsonNode template = readTemplate(templateFile);
         AwsEmulator.Stack asAdmin = new AwsEmulator.Stack(endpoint, admin);
         Map<String, String> physicalIds = new LinkedHashMap<>(admin);
@@ -56,15 +56,15 @@ public final class TemplateResources {
         }
         physicalIds.putAll(EmulatorIam.createRoles(endpoint, template, physicalIds, EmulatorIam.functionRoles(templateFile), prefix));
         AwsEmulator.Stack stack = new AwsEmulator.Stack(endpoint, physicalIds);
-        for (JsonNode resource : template.get("Resources")) {
-            String function = resource.at("/Properties/ServiceToken/Fn::GetAtt/0").asText();
-            switch (resource.path("Type").asText()) {
-                case "Custom::RegistryCertificate" -> CertificateIssuerHandler.issue(stack.kmsAs(function), stack.dynamoDbAs(function),
-                        resolveRefs(resource.path("Properties"), physicalIds));
-                case "Custom::TokenMigration" ->
-                        TokenMigrationHandler.migrate(stack.dynamoDbAs(function), resolveRefs(resource.path("Properties"), physicalIds));
-                default -> {
+        for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
+            String type = resource.getValue().path("Type").asText();
+            if (type.startsWith("Custom::")) {
+                CustomResources.Create create = customResources.get(type);
+                if (create == null) {
+                    throw new IllegalStateException(resource.getKey() + " is a " + type + ", which the given custom resources do not create");
                 }
+                create.create(stack, resource.getValue().at("/Properties/ServiceToken/Fn::GetAtt/0").asText(),
+                        resolveRefs(resource.getValue().path("Properties"), physicalIds));
             }
         }
         return physicalIds;
