@@ -1,9 +1,15 @@
 package dev.registrytokens.aws;
 
+import dev.registrytokens.core.AuditEntry;
+import dev.registrytokens.core.AuditLog;
+import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.adapters.DynamoDbAuditStore;
 import dev.registrytokens.core.adapters.DynamoDbLoginStore;
 import dev.registrytokens.core.adapters.DynamoDbTokenStore;
+import dev.registrytokens.core.adapters.EventBridgeAuditEvents;
 import dev.registrytokens.core.adapters.KmsSecretMacs;
+import dev.registrytokens.json.Json;
 import dev.registrytokens.registry.CertificateStore;
 import dev.registrytokens.registry.ClientAddress;
 import dev.registrytokens.registry.RegistryLogins;
@@ -13,11 +19,14 @@ import dev.registrytokens.registry.RegistryTokens;
 import dev.registrytokens.runtime.LambdaCredentials;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -103,12 +112,43 @@ public final class AwsClients {
     public static TokenService tokenService() {
         return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
                 new KmsSecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
-                Clock.systemUTC());
+                Clock.systemUTC(), auditRetention());
     }
 
     /** The token service of the functions that never make secrets: the table only, no KMS client. */
     public static TokenService tokenServiceWithoutSecrets() {
-        return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
+        return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC(),
+                auditRetention());
+    }
+
+    /**
+     * The template's AuditRetentionDays, which the changing functions get as AUDIT_RETENTION_DAYS; the functions that
+     * only read tokens write no audit record and do not get it.
+     */
+    private static Duration auditRetention() {
+        String days = System.getenv("AUDIT_RETENTION_DAYS");
+        return days == null || days.isBlank() ? TokenService.DEFAULT_AUDIT_RETENTION : Duration.ofDays(Long.parseLong(days));
+    }
+
+    /** The audit log as members read it: the table only. */
+    public static AuditLog auditLog() {
+        return new AuditLog(new DynamoDbAuditStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
+    }
+
+    /** The audit log's outbox and the bus its events go to (the template's EventBusName). */
+    public static AuditLog eventOutbox() {
+        EventBridgeClient eventBridge = EventBridgeClient.builder().region(region()).credentialsProvider(LambdaCredentials.INSTANCE)
+                .httpClient(Timeouts.MANAGEMENT.httpClient()).overrideConfiguration(Timeouts.MANAGEMENT::apply).build();
+        return new AuditLog(new DynamoDbAuditStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
+                new EventBridgeAuditEvents(eventBridge, requiredEnv("EVENT_BUS_NAME"), AwsClients::eventDetail), Clock.systemUTC());
+    }
+
+    /** An audit event's detail: its stable {@code eventId} (the audit record's id), then the record as the API lists it. */
+    public static String eventDetail(AuditRecord record) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("eventId", record.id());
+        detail.putAll(Json.MAPPER.convertValue(AuditEntry.of(record), Map.class));
+        return Json.write(detail);
     }
 
     /** Registry logins over the same table and MAC key, throttled as the template configures. */

@@ -1,7 +1,31 @@
 package dev.registrytokens.core;
 
-/** The caller acting in one namespace with one role: who may do what to which token is decided here. */
-public record Membership(String subject, String namespace, Role role) {
+/**
+ * The caller acting in one namespace with one role: who may do what to which token is decided here. {@code origin}
+ * says where the request came from, for the audit log.
+ */
+public record Membership(String subject, String namespace, Role role, RequestOrigin origin) {
+    /** The subject of automatic actions (sweeps, revocations), which act as an owner. */
+    public static final String SYSTEM_SUBJECT = "system";
+
+    public Membership {
+        origin = origin == null ? RequestOrigin.NONE : origin;
+    }
+
+    public Membership(String subject, String namespace, Role role) {
+        this(subject, namespace, role, RequestOrigin.NONE);
+    }
+
+    /** The service itself acting on a namespace's tokens: audited with subject {@code system}, role owner, no origin. */
+    public static Membership system(String namespace) {
+        return new Membership(SYSTEM_SUBJECT, namespace, Role.OWNER);
+    }
+
+    /** The same membership, with where its request came from. */
+    public Membership from(RequestOrigin requestOrigin) {
+        return new Membership(subject, namespace, role, requestOrigin);
+    }
+
     /** Members and owners create tokens. */
     public void requireCreate() {
         if (!role.atLeast(Role.MEMBER)) {

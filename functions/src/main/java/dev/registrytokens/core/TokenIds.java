@@ -28,6 +28,11 @@ public final class TokenIds {
         return new String(id);
     }
 
+    /** The id's time part: every id made at or after the id's time sorts at or after it. */
+    public static String timePrefix(String id) {
+        return id.substring(0, 10);
+    }
+
     public static boolean isWellFormed(String id) {
         return id != null && FORMAT.matcher(id).matches();
     }

@@ -5,12 +5,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * The token lifecycle: every business rule of the management API, and nothing of Lambda or HTTP. Tokens belong to a
- * namespace; each action is taken by a {@link Membership}, which decides what its role allows.
+ * namespace; each action is taken by a {@link Membership}, which decides what its role allows. Every change writes one
+ * {@link AuditRecord} in its own transaction.
  */
 public final class TokenService {
     public static final int MAX_PAGE_SIZE = 100;
@@ -19,16 +26,26 @@ public final class TokenService {
      * twenty edits of one token at once to all land (the jittered pauses add up to 3.4 s at most).
      */
     private static final int MAX_CHANGE_ATTEMPTS = 12;
+    /** How long audit records are kept by default (the template's AuditRetentionDays). */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(400);
+    /** The fields a change may set, as the API names them, and their values as the audit log shows them. */
+    private static final Map<String, Function<TokenRecord, Object>> AUDITED_FIELDS = auditedFields();
 
     private final TokenStore store;
     /** Null in the functions that never make secrets (create and reset do): their role may not use the key. */
     private final SecretMacs macs;
     private final Clock clock;
+    private final Duration auditRetention;
 
-    public TokenService(TokenStore store, SecretMacs macs, Clock clock) {
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock, Duration auditRetention) {
         this.store = store;
         this.macs = macs;
         this.clock = clock;
+        this.auditRetention = auditRetention;
+    }
+
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock) {
+        this(store, macs, clock, DEFAULT_AUDIT_RETENTION);
     }
 
     public TokenView create(Membership member, CreateTokenRequest request) {
@@ -56,7 +73,7 @@ public final class TokenService {
                 .version(1L)
                 .build();
         try {
-            store.create(token, LoginRecord.of(token, mac), now);
+            store.create(token, LoginRecord.of(token, mac), now, audit(member, AuditAction.CREATE, token, changes(null, token), now));
         } catch (TokenStore.ConditionFailed e) {
             throw new DomainException.Conflict("name_taken",
                     "A token named '" + request.name() + "' already exists (its username " + token.username() + " is taken).",
@@ -83,7 +100,7 @@ public final class TokenService {
 
     public TokenView edit(Membership member, String tokenId, Long ifMatch, EditTokenRequest edit) {
         Instant now = now();
-        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> {
+        TokenRecord changed = change(member, tokenId, ifMatch, null, AuditAction.EDIT, current -> {
             TokenRecord.Builder next = current.toBuilder();
             if (edit.permission() != null) {
                 next.permission(edit.permission());
@@ -109,13 +126,14 @@ public final class TokenService {
         String secret = Secrets.generate();
         byte[] mac = macs.macOf(secret);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
-        TokenRecord changed = change(member, tokenId, ifMatch, mac, UnaryOperator.identity());
+        TokenRecord changed = change(member, tokenId, ifMatch, mac, AuditAction.RESET, UnaryOperator.identity());
         return TokenView.withSecret(changed, now(), secret);
     }
 
     /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
     public TokenView setStatus(Membership member, String tokenId, Long ifMatch, TokenStatus status) {
-        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> current.toBuilder().status(status).build());
+        TokenRecord changed = change(member, tokenId, ifMatch, null, status == TokenStatus.ENABLED ? AuditAction.ENABLE : AuditAction.DISABLE,
+                current -> current.toBuilder().status(status).build());
         return TokenView.of(changed, now());
     }
 
@@ -129,7 +147,7 @@ public final class TokenService {
             member.requireChange(current);
             requireVersion(current, ifMatch);
             try {
-                store.delete(current, current.version());
+                store.delete(current, current.version(), audit(member, AuditAction.DELETE, current, List.of(), now()));
                 return;
             } catch (TokenStore.ConditionFailed e) {
                 failIfPinned(ifMatch);
@@ -146,7 +164,8 @@ public final class TokenService {
      * An expired token is refused whichever of its records TTL has deleted: reviving it could clash with a
      * newer token that has taken its username.
      */
-    private TokenRecord change(Membership member, String tokenId, Long ifMatch, byte[] newMac, UnaryOperator<TokenRecord> change) {
+    private TokenRecord change(Membership member, String tokenId, Long ifMatch, byte[] newMac, AuditAction action,
+                               UnaryOperator<TokenRecord> change) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
             Instant now = now();
             TokenRecord current = load(member, tokenId);
@@ -162,7 +181,7 @@ public final class TokenService {
             TokenRecord next = proposed.toBuilder().version(current.version() + 1).updatedAt(now).build();
             try {
                 // Fails if the login record is gone or another token's: only if this one expired meanwhile, which the next attempt says.
-                store.update(current, next, newMac, now);
+                store.update(current, next, newMac, now, audit(member, action, next, changes(current, next), now));
                 return next;
             } catch (TokenStore.ConditionFailed e) {
                 failIfPinned(ifMatch);
@@ -170,6 +189,35 @@ public final class TokenService {
             }
         }
         throw concurrentModification();
+    }
+
+    /** The audit record of {@code member}'s change of {@code token}, kept for the audit retention. */
+    private AuditRecord audit(Membership member, AuditAction action, TokenRecord token, List<FieldChange> changes, Instant now) {
+        return AuditRecord.of(TokenIds.newId(now, new SecureRandom()), action, member, token, now, changes, now.plus(auditRetention));
+    }
+
+    /** The audited fields whose values differ between {@code before} (null for a new token) and {@code after}. */
+    private static List<FieldChange> changes(TokenRecord before, TokenRecord after) {
+        List<FieldChange> changes = new ArrayList<>();
+        AUDITED_FIELDS.forEach((field, value) -> {
+            Object old = before == null ? null : value.apply(before);
+            Object now = value.apply(after);
+            if (!Objects.equals(old, now)) {
+                changes.add(new FieldChange(field, old, now));
+            }
+        });
+        return changes;
+    }
+
+    private static Map<String, Function<TokenRecord, Object>> auditedFields() {
+        Map<String, Function<TokenRecord, Object>> fields = new LinkedHashMap<>();
+        fields.put("permission", token -> token.permission().name());
+        fields.put("repositories", token -> token.repositories() == null ? null : token.repositories().stream()
+                .map(rule -> Map.of("pattern", rule.pattern(), "permission", rule.permission().name())).toList());
+        fields.put("status", token -> token.status().name());
+        fields.put("expiresAt", token -> token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString());
+        fields.put("description", TokenRecord::description);
+        return Collections.unmodifiableMap(fields);
     }
 
     private static TokenRecord requireVersion(TokenRecord current, Long ifMatch) {

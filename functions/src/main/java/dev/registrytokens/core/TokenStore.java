@@ -18,27 +18,28 @@ public interface TokenStore {
     }
 
     /**
-     * Writes a new token. Its username may be taken from an expired token whose login record TTL has not
+     * Writes a new token, and {@code audit}, its audit record and outbox entry, in the same transaction. Its username may be taken from an expired token whose login record TTL has not
      * deleted yet (TTL can be days late); fails with {@link ConditionFailed} while an unexpired token holds it.
      */
-    void create(TokenRecord token, LoginRecord login, Instant now);
+    void create(TokenRecord token, LoginRecord login, Instant now, AuditRecord audit);
 
     /**
      * Updates, in both of the token's records, only the attributes in which {@code next} differs from {@code current}
      * (and the login record's MAC, if {@code newMac} is given): attributes written by others, such as the registry
      * logins' {@code lastUsedAt}, stay as they are. Both records must still be at {@code current}'s version and
      * unexpired at {@code now} (a token that expired since it was read is not brought back), and the login record
-     * must still be this token's; otherwise {@link ConditionFailed}.
+     * must still be this token's; otherwise {@link ConditionFailed}. {@code audit} is written in the same transaction:
+     * the change and its audit record land together or not at all.
      */
-    void update(TokenRecord current, TokenRecord next, byte[] newMac, Instant now);
+    void update(TokenRecord current, TokenRecord next, byte[] newMac, Instant now, AuditRecord audit);
 
     /**
      * Deletes the token's record if it is still at {@code expectedVersion}, and its login record (freeing the
      * username) if that is still this token's. TTL deletes each record on its own, so an expired token's login
      * record may be gone already, or belong to a newer token of the same username: then it is left alone, and
-     * the delete checks that it still is.
+     * the delete checks that it still is. {@code audit} is written in the same transaction.
      */
-    void delete(TokenRecord token, long expectedVersion);
+    void delete(TokenRecord token, long expectedVersion, AuditRecord audit);
 
     Optional<TokenRecord> findToken(String namespace, String tokenId);
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registrytokens.core.Caller;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.Namespaces;
+import dev.registrytokens.core.RequestOrigin;
 import dev.registrytokens.core.Role;
 import dev.registrytokens.json.Json;
 import java.nio.ByteBuffer;
@@ -141,6 +142,19 @@ public final class ApiRequest {
         }
     }
 
+    /** A list's page size: the {@code limit} parameter, a whole number (the service checks its range), or {@code defaultLimit}. */
+    public int pageLimit(int defaultLimit, int maxLimit) {
+        String value = queryParameter("limit");
+        if (value == null) {
+            return defaultLimit;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_value", "limit must be a whole number from 1 to " + maxLimit + ".", "limit");
+        }
+    }
+
     /** The context a Lambda authorizer passed on, or an empty map. */
     public Map<String, Object> authorizerContext() {
         var context = event.getRequestContext();
@@ -260,6 +274,11 @@ public final class ApiRequest {
             }
         }
         return true;
+    }
+
+    /** Where the request came from, for the audit log: API Gateway's source address, the User-Agent and the request id. */
+    public RequestOrigin origin() {
+        return new RequestOrigin(sourceIp(), header("User-Agent"), requestId());
     }
 
     public String routeKey() {

@@ -29,6 +29,6 @@ public abstract class TokenApiHandler extends ApiHandler {
     protected final APIGatewayV2HTTPResponse handle(ApiRequest request) {
         var caller = request.caller(namespacesClaim);
         String namespace = request.pathParameter("namespace");
-        return handle(request, caller.in(namespace != null ? namespace : request.personalNamespace()));
+        return handle(request, caller.in(namespace != null ? namespace : request.personalNamespace()).from(request.origin()));
     }
 }

@@ -3,7 +3,6 @@ package dev.registrytokens.list;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.Membership;
-import dev.registrytokens.http.ApiException;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
@@ -23,18 +22,7 @@ public class ListTokensHandler extends TokenApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
-        return ApiResponses.json(200, tokens.list(member, limit(request.queryParameter("limit")), request.queryParameter("cursor")));
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid_value",
-                    "limit must be a whole number from 1 to " + TokenService.MAX_PAGE_SIZE + ".", "limit");
-        }
+        return ApiResponses.json(200, tokens.list(member, request.pageLimit(DEFAULT_LIMIT, TokenService.MAX_PAGE_SIZE),
+                request.queryParameter("cursor")));
     }
 }

@@ -2,26 +2,32 @@ package dev.registrytokens.core;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The token table in memory, for fast tests of the domain rules: both ports over one set of records, with the
  * conditions the DynamoDB adapters write (version guards, expiry, login ownership, the failure limit), each
- * write atomic. Counts the calls made of it, by method name.
+ * write atomic, its audit record written with it or not at all. Counts the calls made of it, by method name.
  */
-public final class InMemoryTable implements TokenStore, LoginStore {
+public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     private final Map<String, TokenRecord> tokens = new HashMap<>();
     private final Map<String, LoginRecord> logins = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** Audit records by id (time-sortable), and the ids still in the outbox. */
+    private final TreeMap<String, AuditRecord> audit = new TreeMap<>();
+    private final TreeMap<String, AuditRecord> outbox = new TreeMap<>();
     private Runnable beforeNextUpdate;
+    private boolean failNextAuditWrite;
 
     /** How many times {@code method} was called. */
     public int calls(String method) {
@@ -43,6 +49,32 @@ public final class InMemoryTable implements TokenStore, LoginStore {
         beforeNextUpdate = write;
     }
 
+    /** Makes the next audit write fail as a DynamoDB error would, which cancels the whole transaction. */
+    public synchronized void failNextAuditWrite() {
+        failNextAuditWrite = true;
+    }
+
+    /** Every audit record, oldest first. */
+    public synchronized List<AuditRecord> auditRecords() {
+        return List.copyOf(audit.values());
+    }
+
+    /** Checked before a change writes anything: its audit write failing fails it all. */
+    private void requireAuditWritable(AuditRecord record) {
+        if (failNextAuditWrite) {
+            failNextAuditWrite = false;
+            throw DomainException.Unavailable.dependency("The token table", "error (audit write failed)");
+        }
+        if (audit.containsKey(record.id())) {
+            throw new ConditionFailed();
+        }
+    }
+
+    private void writeAudit(AuditRecord record) {
+        audit.put(record.id(), record);
+        outbox.put(record.id(), record);
+    }
+
     /** Stores a token's record as it is, bypassing every rule: another writer, or TTL, acting on the table. */
     public synchronized void put(TokenRecord token) {
         tokens.put(token.pk() + "/" + token.sk(), token);
@@ -54,18 +86,20 @@ public final class InMemoryTable implements TokenStore, LoginStore {
     }
 
     @Override
-    public synchronized void create(TokenRecord token, LoginRecord login, Instant now) {
+    public synchronized void create(TokenRecord token, LoginRecord login, Instant now, AuditRecord auditRecord) {
         count("create");
         LoginRecord holder = logins.get(token.username());
         if (tokens.containsKey(keyOf(token)) || (holder != null && !expired(holder.expiresAt(), now))) {
             throw new ConditionFailed();
         }
+        requireAuditWritable(auditRecord);
         tokens.put(keyOf(token), token);
         logins.put(token.username(), login);
+        writeAudit(auditRecord);
     }
 
     @Override
-    public void update(TokenRecord current, TokenRecord next, byte[] newMac, Instant now) {
+    public void update(TokenRecord current, TokenRecord next, byte[] newMac, Instant now, AuditRecord auditRecord) {
         Runnable write;
         synchronized (this) {
             write = beforeNextUpdate;
@@ -83,6 +117,8 @@ public final class InMemoryTable implements TokenStore, LoginStore {
                     || expired(login.expiresAt(), now) || !current.id().equals(login.tokenId())) {
                 throw new ConditionFailed();
             }
+            requireAuditWritable(auditRecord);
+            writeAudit(auditRecord);
             // Only what an edit may change: lastUsedAt and the rest stay as stored.
             tokens.put(keyOf(current), token.toBuilder().description(next.description()).permission(next.permission())
                     .repositories(next.repositories()).status(next.status()).expiresAt(next.expiresAt())
@@ -94,7 +130,7 @@ public final class InMemoryTable implements TokenStore, LoginStore {
     }
 
     @Override
-    public synchronized void delete(TokenRecord token, long expectedVersion) {
+    public synchronized void delete(TokenRecord token, long expectedVersion, AuditRecord auditRecord) {
         count("delete");
         TokenRecord stored = tokens.get(keyOf(token));
         LoginRecord login = logins.get(token.username());
@@ -102,6 +138,8 @@ public final class InMemoryTable implements TokenStore, LoginStore {
         if (stored == null || stored.version() != expectedVersion || (ownsLogin && login.version() != expectedVersion)) {
             throw new ConditionFailed();
         }
+        requireAuditWritable(auditRecord);
+        writeAudit(auditRecord);
         tokens.remove(keyOf(token));
         if (ownsLogin) {
             logins.remove(token.username());
@@ -129,6 +167,29 @@ public final class InMemoryTable implements TokenStore, LoginStore {
                 .sorted(Comparator.comparing(TokenRecord::id).reversed())
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public synchronized List<AuditRecord> listAudit(String namespace, int limit, String afterId, String tokenId) {
+        count("listAudit");
+        return audit.descendingMap().values().stream()
+                .filter(record -> record.namespace().equals(namespace))
+                .filter(record -> afterId == null || record.id().compareTo(afterId) < 0)
+                .filter(record -> tokenId == null || record.tokenId().equals(tokenId))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized List<AuditRecord> pendingEvents(int limit) {
+        count("pendingEvents");
+        return new ArrayList<>(outbox.values()).subList(0, Math.min(limit, outbox.size()));
+    }
+
+    @Override
+    public synchronized void eventPublished(AuditRecord record) {
+        count("eventPublished");
+        outbox.remove(record.id());
     }
 
     @Override

@@ -13,4 +13,9 @@ class InMemoryTableTest extends TokenTableContract {
     protected LoginStore logins() {
         return table;
     }
+
+    @Override
+    protected AuditStore audits() {
+        return table;
+    }
 }

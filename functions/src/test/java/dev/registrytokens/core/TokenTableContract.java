@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,69 @@ public abstract class TokenTableContract {
 
     protected abstract LoginStore logins();
 
+    protected abstract AuditStore audits();
+
+    /** An audit record of {@code token}'s change by alice, made now. */
+    private static AuditRecord audit(TokenRecord token, AuditAction action) {
+        return audit(token, action, Instant.now());
+    }
+
+    private static AuditRecord audit(TokenRecord token, AuditAction action, Instant at) {
+        return AuditRecord.of(TokenIds.newId(at, new SecureRandom()), action,
+                new Membership("alice", token.namespace(), Role.OWNER, new RequestOrigin("127.0.0.1", "curl/8.5.0", "request-1")), token,
+                at, List.of(new FieldChange("permission", null, "PULL"), new FieldChange("repositories", null,
+                        List.of(Map.of("pattern", "app/*", "permission", "PULL")))), at.plus(Duration.ofDays(400)));
+    }
+
+    private List<String> auditIds(String tokenId, int limit, String afterId) {
+        return audits().listAudit(namespace, limit, afterId, tokenId).stream().map(AuditRecord::id).toList();
+    }
+
+    @Test
+    void eachWriteLandsWithItsAuditRecordAndOutboxEntryAndAFailedOneWithNeither() {
+        TokenRecord token = token("audited", inDays(1), NOW);
+        AuditRecord created = audit(token, AuditAction.CREATE, NOW);
+        tokens().create(token, LoginRecord.of(token, MAC), NOW, created);
+        TokenRecord rival = token("audited", inDays(1), NOW);
+        AuditRecord refused = audit(rival, AuditAction.CREATE);
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().create(rival, LoginRecord.of(rival, MAC), NOW, refused));
+        TokenRecord next = token.toBuilder().permission(Permission.PULL_PUSH).version(2L).build();
+        AuditRecord stale = audit(token, AuditAction.EDIT);
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().update(next, next.toBuilder().version(3L).build(), null, NOW, stale));
+        AuditRecord edited = audit(token, AuditAction.EDIT, NOW.plusSeconds(1));
+        tokens().update(token, next, null, NOW, edited);
+        AuditRecord staleDelete = audit(token, AuditAction.DELETE);
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().delete(next, 1, staleDelete));
+
+        List<AuditRecord> log = audits().listAudit(namespace, 10, null, null);
+        assertEquals(List.of(edited.id(), created.id()), log.stream().map(AuditRecord::id).toList(), "newest first, none of the failed writes");
+        AuditRecord stored = log.get(1);
+        assertEquals(created, stored, "stored as written, changes and origin included");
+        List<String> pending = audits().pendingEvents(100).stream().map(AuditRecord::id).toList();
+        assertTrue(pending.containsAll(List.of(created.id(), edited.id())));
+        assertFalse(pending.contains(refused.id()) || pending.contains(stale.id()) || pending.contains(staleDelete.id()));
+        assertTrue(pending.indexOf(created.id()) < pending.indexOf(edited.id()), "the outbox is oldest first");
+        audits().eventPublished(created);
+        assertFalse(audits().pendingEvents(100).stream().anyMatch(record -> record.id().equals(created.id())));
+        assertEquals(2, audits().listAudit(namespace, 10, null, null).size(), "publishing leaves the audit log as it is");
+    }
+
+    @Test
+    void oneTokensRecordsAreListedNewestFirstAfterTheCursor() {
+        TokenRecord first = tokenAt("first", 0);
+        TokenRecord second = tokenAt("second", 1);
+        TokenRecord next = first.toBuilder().description("changed").version(2L).build();
+        tokens().update(first, next, null, NOW.plusSeconds(2), audit(first, AuditAction.EDIT, NOW.plusSeconds(2)));
+        List<String> all = auditIds(null, 10, null);
+        assertEquals(3, all.size());
+        List<String> ofFirst = auditIds(first.id(), 10, null);
+        assertEquals(List.of(all.get(0), all.get(2)), ofFirst, "the edit, then the create; not the other token's");
+        assertEquals(List.of(all.get(0)), auditIds(first.id(), 1, null));
+        assertEquals(List.of(all.get(2)), auditIds(first.id(), 1, all.get(0)));
+        assertEquals(List.of(all.get(1)), auditIds(second.id(), 10, null));
+        assertEquals(List.of(all.get(1), all.get(2)), auditIds(null, 10, all.get(0)));
+    }
+
     private TokenRecord token(String name, Long expiresAt, Instant createdAt) {
         String id = TokenIds.newId(createdAt, new SecureRandom());
         return new TokenRecord.Builder().pk(TokenRecord.partitionKey(namespace)).sk(TokenRecord.sortKey(id)).id(id)
@@ -40,7 +104,7 @@ public abstract class TokenTableContract {
 
     private TokenRecord created(String name, Long expiresAt) {
         TokenRecord token = token(name, expiresAt, NOW);
-        tokens().create(token, LoginRecord.of(token, MAC), NOW);
+        tokens().create(token, LoginRecord.of(token, MAC), NOW, audit(token, AuditAction.CREATE));
         return token;
     }
 
@@ -52,9 +116,9 @@ public abstract class TokenTableContract {
     void aUsernameIsTakenWhileItsTokenIsUnexpiredThenFree() {
         TokenRecord first = created("ci", NOW.plusSeconds(60).getEpochSecond());
         TokenRecord second = token("ci", inDays(1), NOW);
-        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().create(second, LoginRecord.of(second, MAC), NOW));
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().create(second, LoginRecord.of(second, MAC), NOW, audit(second, AuditAction.CREATE)));
         Instant later = NOW.plusSeconds(60);
-        tokens().create(second, LoginRecord.of(second, MAC), later);
+        tokens().create(second, LoginRecord.of(second, MAC), later, audit(second, AuditAction.CREATE));
         assertEquals(second.id(), tokens().findLogin(first.username()).orElseThrow().tokenId());
         assertTrue(tokens().findToken(namespace, first.id()).isPresent(), "the expired token's own record stays until TTL");
     }
@@ -66,7 +130,7 @@ public abstract class TokenTableContract {
         logins().recordLastUsed(login, NOW, NOW.minusSeconds(60));
         TokenRecord next = token.toBuilder().permission(Permission.PULL_PUSH).expiresAt(null).description("d").version(2L)
                 .updatedAt(NOW.plusSeconds(1)).build();
-        tokens().update(token, next, null, NOW);
+        tokens().update(token, next, null, NOW, audit(token, AuditAction.EDIT));
 
         TokenRecord stored = tokens().findToken(namespace, token.id()).orElseThrow();
         assertEquals(Permission.PULL_PUSH, stored.permission());
@@ -79,10 +143,10 @@ public abstract class TokenTableContract {
         assertNull(after.expiresAt());
         assertArrayEquals(MAC, after.mac(), "no new MAC given: the stored one stays");
 
-        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().update(token, next.toBuilder().version(3L).build(), null, NOW),
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().update(token, next.toBuilder().version(3L).build(), null, NOW, audit(token, AuditAction.EDIT)),
                 "a stale version");
         byte[] newMac = {9, 9};
-        tokens().update(next, next.toBuilder().version(3L).build(), newMac, NOW);
+        tokens().update(next, next.toBuilder().version(3L).build(), newMac, NOW, audit(next, AuditAction.EDIT));
         assertArrayEquals(newMac, tokens().findLogin(token.username()).orElseThrow().mac());
     }
 
@@ -90,7 +154,7 @@ public abstract class TokenTableContract {
     void anExpiredTokenIsNotUpdated() {
         TokenRecord token = created("old", NOW.plusSeconds(10).getEpochSecond());
         TokenRecord next = token.toBuilder().status(TokenStatus.DISABLED).version(2L).build();
-        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().update(token, next, null, NOW.plusSeconds(10)));
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().update(token, next, null, NOW.plusSeconds(10), audit(token, AuditAction.EDIT)));
         assertEquals(TokenStatus.ENABLED, tokens().findToken(namespace, token.id()).orElseThrow().status());
     }
 
@@ -98,12 +162,12 @@ public abstract class TokenTableContract {
     void aDeleteFreesItsOwnUsernameButLeavesANewerTokensLoginAlone() {
         TokenRecord expired = created("reused", NOW.plusSeconds(5).getEpochSecond());
         TokenRecord newer = token("reused", inDays(1), NOW.plusSeconds(5));
-        tokens().create(newer, LoginRecord.of(newer, MAC), NOW.plusSeconds(5));
-        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().delete(expired, 2));
-        tokens().delete(expired, 1);
+        tokens().create(newer, LoginRecord.of(newer, MAC), NOW.plusSeconds(5), audit(newer, AuditAction.CREATE));
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().delete(expired, 2, audit(expired, AuditAction.DELETE)));
+        tokens().delete(expired, 1, audit(expired, AuditAction.DELETE));
         assertTrue(tokens().findToken(namespace, expired.id()).isEmpty());
         assertEquals(newer.id(), tokens().findLogin(newer.username()).orElseThrow().tokenId());
-        tokens().delete(newer, 1);
+        tokens().delete(newer, 1, audit(newer, AuditAction.DELETE));
         assertTrue(tokens().findLogin(newer.username()).isEmpty());
     }
 
@@ -119,7 +183,7 @@ public abstract class TokenTableContract {
     private TokenRecord tokenAt(String name, int secondsLater) {
         Instant at = NOW.plusSeconds(secondsLater);
         TokenRecord token = token(name, inDays(1), at);
-        tokens().create(token, LoginRecord.of(token, MAC), at);
+        tokens().create(token, LoginRecord.of(token, MAC), at, audit(token, AuditAction.CREATE, at));
         return token;
     }
 
@@ -155,7 +219,7 @@ public abstract class TokenTableContract {
         logins().recordLastUsed(login, used.plusSeconds(30), used.minusSeconds(30));
         assertEquals(used.truncatedTo(ChronoUnit.SECONDS), tokens().findToken(namespace, token.id()).orElseThrow().lastUsedAt(),
                 "recorded after notAfter: left alone");
-        tokens().delete(token, 1);
+        tokens().delete(token, 1, audit(token, AuditAction.DELETE));
         logins().recordLastUsed(login, used.plusSeconds(120), used.plusSeconds(60));
         assertTrue(tokens().findToken(namespace, token.id()).isEmpty(), "a deleted token is not brought back");
     }

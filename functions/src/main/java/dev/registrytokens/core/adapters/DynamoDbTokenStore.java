@@ -1,5 +1,6 @@
 package dev.registrytokens.core.adapters;
 
+import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.Backoff;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 /**
  * The token lifecycle in the one DynamoDB table, through the low-level client (the static schemas of
  * {@link TableItems} map records to items): a token's two records are always written in one conditional
- * transaction, and an update writes only what changed.
+ * transaction with the change's audit item and outbox entry, and an update writes only what changed.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String TABLE = "The token table";
@@ -65,18 +66,26 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public void create(TokenRecord token, LoginRecord login, Instant now) {
-        transact(List.of(put(TableItems.TOKEN.itemToMap(token, true), ITEM_ABSENT),
+    public void create(TokenRecord token, LoginRecord login, Instant now, AuditRecord audit) {
+        transact(withAudit(audit, put(TableItems.TOKEN.itemToMap(token, true), ITEM_ABSENT),
                 put(TableItems.LOGIN.itemToMap(login, true), absentOrExpired(now))));
     }
 
+    /** The change's writes, then its audit item and outbox entry (each new: an id is never reused). */
+    private List<TransactWriteItem> withAudit(AuditRecord audit, TransactWriteItem... change) {
+        List<TransactWriteItem> items = new ArrayList<>(List.of(change));
+        items.add(put(TableItems.auditItem(audit), ITEM_ABSENT));
+        items.add(put(TableItems.outboxItem(audit), ITEM_ABSENT));
+        return items;
+    }
+
     @Override
-    public void update(TokenRecord current, TokenRecord next, byte[] newMac, Instant now) {
+    public void update(TokenRecord current, TokenRecord next, byte[] newMac, Instant now, AuditRecord audit) {
         Condition unchanged = atVersion(current.version()).and(unexpired(now));
         Map<String, AttributeValue> tokenChanges = changedAttributes(TableItems.TOKEN, current, next, TOKEN_ATTRIBUTES);
         Map<String, AttributeValue> loginChanges = changedAttributes(TableItems.LOGIN,
                 LoginRecord.of(current, null), LoginRecord.of(next, newMac), LOGIN_ATTRIBUTES);
-        transact(List.of(
+        transact(withAudit(audit,
                 TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, unchanged)).build(),
                 TransactWriteItem.builder().update(update(TableItems.loginKey(current.username()), loginChanges,
                         unchanged.and(ownedBy(current.id())))).build()));
@@ -116,7 +125,7 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public void delete(TokenRecord token, long expectedVersion) {
+    public void delete(TokenRecord token, long expectedVersion, AuditRecord audit) {
         Map<String, AttributeValue> loginKey = TableItems.loginKey(token.username());
         boolean ownsLogin = findLogin(token.username()).map(login -> token.id().equals(login.tokenId())).orElse(false);
         Condition tokenUnchanged = atVersion(expectedVersion);
@@ -125,7 +134,7 @@ public final class DynamoDbTokenStore implements TokenStore {
                         tokenUnchanged.and(ownedBy(token.id())))).build()
                 : TransactWriteItem.builder().conditionCheck(withCondition(ConditionCheck.builder().tableName(tableName).key(loginKey),
                         notOwnedBy(token.id()))).build();
-        transact(List.of(
+        transact(withAudit(audit,
                 TransactWriteItem.builder().delete(withCondition(Delete.builder().tableName(tableName).key(tokenKey(token)),
                         tokenUnchanged)).build(),
                 loginStep));

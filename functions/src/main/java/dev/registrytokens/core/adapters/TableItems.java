@@ -3,11 +3,15 @@ package dev.registrytokens.core.adapters;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
+import dev.registrytokens.core.AuditAction;
+import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.LoginRecord;
+import dev.registrytokens.core.Role;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenStatus;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
@@ -52,6 +56,38 @@ final class TableItems {
             .addAttribute(Long.class, a -> a.name("version").getter(LoginRecord::version).setter(LoginRecord.Builder::version))
             .build();
 
+    /**
+     * An audit record, under its namespace ({@code AUDIT#<id>}); its outbox entry is the same item under
+     * {@link #OUTBOX_PARTITION} ({@link #outboxItem}). The keys are derived, so reading ignores them.
+     */
+    static final TableSchema<AuditRecord> AUDIT = StaticImmutableTableSchema.builder(AuditRecord.class, AuditRecord.Builder.class)
+            .newItemBuilder(AuditRecord.Builder::new, AuditRecord.Builder::build)
+            .addAttribute(String.class, a -> a.name("pk").getter(record -> TokenRecord.partitionKey(record.namespace()))
+                    .setter((builder, key) -> { }).tags(primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name("sk").getter(record -> AuditRecord.sortKey(record.id()))
+                    .setter((builder, key) -> { }).tags(primarySortKey()))
+            .addAttribute(String.class, a -> a.name("id").getter(AuditRecord::id).setter(AuditRecord.Builder::id))
+            .addAttribute(String.class, a -> a.name("namespace").getter(AuditRecord::namespace).setter(AuditRecord.Builder::namespace))
+            .addAttribute(String.class, a -> a.name("action").getter(record -> record.action().label())
+                    .setter((builder, label) -> builder.action(AuditAction.ofLabel(label))))
+            .addAttribute(String.class, a -> a.name("tokenId").getter(AuditRecord::tokenId).setter(AuditRecord.Builder::tokenId))
+            .addAttribute(String.class, a -> a.name("tokenName").getter(AuditRecord::tokenName).setter(AuditRecord.Builder::tokenName))
+            .addAttribute(String.class, a -> a.name("username").getter(AuditRecord::username).setter(AuditRecord.Builder::username))
+            .addAttribute(String.class, a -> a.name("actorSub").getter(AuditRecord::actorSubject).setter(AuditRecord.Builder::actorSubject))
+            .addAttribute(String.class, a -> a.name("actorRole").getter(record -> record.actorRole().label())
+                    .setter((builder, label) -> builder.actorRole(Role.parse(label).orElseThrow())))
+            .addAttribute(String.class, a -> a.name("sourceIp").getter(AuditRecord::sourceIp).setter(AuditRecord.Builder::sourceIp))
+            .addAttribute(String.class, a -> a.name("userAgent").getter(AuditRecord::userAgent).setter(AuditRecord.Builder::userAgent))
+            .addAttribute(String.class, a -> a.name("requestId").getter(AuditRecord::requestId).setter(AuditRecord.Builder::requestId))
+            .addAttribute(Instant.class, a -> a.name("at").getter(AuditRecord::at).setter(AuditRecord.Builder::at))
+            .addAttribute(FieldChangesAttribute.TYPE, a -> a.name("changes").getter(AuditRecord::changes)
+                    .setter(AuditRecord.Builder::changes).attributeConverter(FieldChangesAttribute.INSTANCE))
+            .addAttribute(Long.class, a -> a.name("expiresAt").getter(AuditRecord::expiresAt).setter(AuditRecord.Builder::expiresAt))
+            .build();
+
+    /** The one partition of the event outbox: every change's entry until its event is published, by audit id (oldest first). */
+    static final String OUTBOX_PARTITION = "EVENT-OUTBOX";
+
     private TableItems() {
     }
 
@@ -66,5 +102,22 @@ final class TableItems {
 
     static Map<String, AttributeValue> tokenKey(String partition, String tokenId) {
         return Map.of("pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS(TokenRecord.sortKey(tokenId)));
+    }
+
+    /** A record's audit item. */
+    static Map<String, AttributeValue> auditItem(AuditRecord record) {
+        return AUDIT.itemToMap(record, true);
+    }
+
+    /** A record's outbox entry: the audit item's attributes under the outbox partition, without the TTL (it waits until published). */
+    static Map<String, AttributeValue> outboxItem(AuditRecord record) {
+        Map<String, AttributeValue> item = new HashMap<>(AUDIT.itemToMap(record, true));
+        item.putAll(outboxKey(record.id()));
+        item.remove("expiresAt");
+        return item;
+    }
+
+    static Map<String, AttributeValue> outboxKey(String auditId) {
+        return Map.of("pk", AttributeValue.fromS(OUTBOX_PARTITION), "sk", AttributeValue.fromS(auditId));
     }
 }

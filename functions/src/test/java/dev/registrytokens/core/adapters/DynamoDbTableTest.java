@@ -1,21 +1,32 @@
 package dev.registrytokens.core.adapters;
 
+import dev.registrytokens.core.AuditStore;
 import dev.registrytokens.core.LoginStore;
 import dev.registrytokens.core.TokenStore;
 import dev.registrytokens.core.TokenTableContract;
 import dev.registrytokens.testing.TestStack;
 import org.junit.jupiter.api.Tag;
 
-/** The DynamoDB adapters, on the emulator's token table, hold to the contract the fast tests' in-memory table holds to. */
+/**
+ * The DynamoDB adapters, on a table of their own shaped as the template's (the outbox is one partition of the whole
+ * table, which other tests fill), hold to the contract the fast tests' in-memory table holds to.
+ */
 @Tag("machine")
 class DynamoDbTableTest extends TokenTableContract {
+    private static final String TABLE = TestStack.emptyTable();
+
     @Override
     protected TokenStore tokens() {
-        return TestStack.store();
+        return new DynamoDbTokenStore(TestStack.dynamoDb(), TABLE);
     }
 
     @Override
     protected LoginStore logins() {
-        return TestStack.loginStore();
+        return new DynamoDbLoginStore(TestStack.dynamoDb(), TABLE);
+    }
+
+    @Override
+    protected AuditStore audits() {
+        return new DynamoDbAuditStore(TestStack.dynamoDb(), TABLE);
     }
 }

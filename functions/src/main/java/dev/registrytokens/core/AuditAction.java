@@ -1,0 +1,34 @@
+package dev.registrytokens.core;
+
+import java.util.Locale;
+
+/** What a change did to a token, as the audit log names it, and the EventBridge detail-type of its event. */
+public enum AuditAction {
+    CREATE("Token Created"),
+    EDIT("Token Updated"),
+    RESET("Token Reset"),
+    ENABLE("Token Enabled"),
+    DISABLE("Token Disabled"),
+    DELETE("Token Deleted"),
+    /** The layout migration's move of a first-layout token under its namespace. */
+    MIGRATE("Token Updated");
+
+    private final String detailType;
+
+    AuditAction(String detailType) {
+        this.detailType = detailType;
+    }
+
+    /** The lowercase name the audit log and the API use: create, edit, reset, enable, disable, delete, migrate. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String detailType() {
+        return detailType;
+    }
+
+    public static AuditAction ofLabel(String label) {
+        return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+}
