@@ -7,7 +7,7 @@ Once IAM is enforced (INITIAL_NO_AUTH_ACTION_COUNT, which the test harness sets 
 it has made its admin user), moto checks each request's action only against resource "*" and evaluates no
 condition keys, and it authorizes a transaction as dynamodb:TransactWriteItems. AWS authorizes each item of a
 transaction as its own action (PutItem, UpdateItem, DeleteItem, ConditionCheckItem, GetItem) on its table, and
-evaluates dynamodb:LeadingKeys and dynamodb:Attributes. So for DynamoDB and KMS this server evaluates the caller's
+evaluates dynamodb:LeadingKeys and dynamodb:Attributes. So for DynamoDB, KMS and EventBridge's PutEvents (on its bus) this server evaluates the caller's
 policies itself, as AWS would: actions, resources (table and key ARNs) and those condition keys; any other
 condition operator it refuses to guess (the request fails). With --record FILE it appends one JSON line per
 authorization of an assumed role's request (role, action, allowed), from which the tests compare each function's
@@ -31,6 +31,7 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.responses import DynamoHandler
+from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, IAMRequest
 from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
@@ -158,6 +159,17 @@ def kms_authorizations(handler: KmsResponse) -> list[Authorization]:
     except Exception:  # an unknown key: KMS answers NotFound after authorizing
         pass
     return [Authorization(f"kms:{operation}", f"arn:aws:kms:{region}:{account}:key/{key_id.split('/')[-1]}")]
+
+
+def events_authorizations(handler: EventsHandler) -> list[Authorization]:
+    """PutEvents is authorized on each entry's bus (by name or ARN; the default bus when none is named), as AWS does."""
+    operation = handler._get_action()
+    if operation != "PutEvents":
+        return [Authorization(f"events:{operation}", "*")]
+    account, region = handler.current_account, handler.region
+    buses = {entry.get("EventBusName") or "default" for entry in json.loads(handler.body or "{}").get("Entries", [])}
+    return [Authorization("events:PutEvents", bus if bus.startswith("arn:") else f"arn:aws:events:{region}:{account}:event-bus/{bus}")
+            for bus in sorted(buses)]
 
 
 # --- policy evaluation ---------------------------------------------------------------------------------------------
@@ -296,6 +308,7 @@ def main() -> None:
     DynamoHandler._authenticate_and_authorize_normal_action = authorizing(dynamodb_authorizations)
     DynamoHandler.transact_write_items = idempotent(DynamoHandler.transact_write_items)
     KmsResponse._authenticate_and_authorize_normal_action = authorizing(kms_authorizations)
+    EventsHandler._authenticate_and_authorize_normal_action = authorizing(events_authorizations)
     run_simple(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=False)
 
 

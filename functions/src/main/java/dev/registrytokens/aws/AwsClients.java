@@ -115,19 +115,20 @@ public final class AwsClients {
                 Clock.systemUTC(), auditRetention());
     }
 
-    /** The token service of the functions that never make secrets: the table only, no KMS client. */
+    /** The token service of the functions that only read tokens: the table only, no KMS client; they write no audit record. */
     public static TokenService tokenServiceWithoutSecrets() {
+        return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
+    }
+
+    /** The token service of the functions that change tokens without making secrets (edit, enable, disable, delete). */
+    public static TokenService tokenChangesWithoutSecrets() {
         return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC(),
                 auditRetention());
     }
 
-    /**
-     * The template's AuditRetentionDays, which the changing functions get as AUDIT_RETENTION_DAYS; the functions that
-     * only read tokens write no audit record and do not get it.
-     */
+    /** The template's AuditRetentionDays: how long each change's audit record is kept (its TTL). */
     private static Duration auditRetention() {
-        String days = System.getenv("AUDIT_RETENTION_DAYS");
-        return days == null || days.isBlank() ? TokenService.DEFAULT_AUDIT_RETENTION : Duration.ofDays(Long.parseLong(days));
+        return Duration.ofDays(Long.parseLong(requiredEnv("AUDIT_RETENTION_DAYS")));
     }
 
     /** The audit log as members read it: the table only. */

@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens/{id}/disable}: idempotent; the token fails its next login. */
 public class DisableTokenHandler extends TokenApiHandler {
     public DisableTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
+        super(AwsClients.tokenChangesWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     DisableTokenHandler(TokenService tokens) {

@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code POST /tokens/{id}/enable}: idempotent. */
 public class EnableTokenHandler extends TokenApiHandler {
     public EnableTokenHandler() {
-        super(AwsClients.tokenServiceWithoutSecrets(), AwsClients.namespacesClaim());
+        super(AwsClients.tokenChangesWithoutSecrets(), AwsClients.namespacesClaim());
     }
 
     EnableTokenHandler(TokenService tokens) {

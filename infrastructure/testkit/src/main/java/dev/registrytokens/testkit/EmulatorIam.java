@@ -135,7 +135,7 @@ public final class EmulatorIam {
      */
     public static Map<String, String> createRoles(URI endpoint, JsonNode template, Map<String, String> physicalIds, JsonNode functionRoles,
                                                   String prefix) {
-        Resolver resolver = new Resolver(template.get("Resources"), physicalIds);
+        Resolver resolver = new Resolver(template.get("Resources"), template.path("Parameters"), physicalIds);
         Map<String, String> roles = new LinkedHashMap<>();
         try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {
             String adminArn = iam.getUser(user -> user.userName(ADMIN_USER)).user().arn();
@@ -180,11 +180,14 @@ public final class EmulatorIam {
     /** A policy's intrinsics resolved as CloudFormation would, against the template's resources provisioned here. */
     private static final class Resolver {
         private final JsonNode resources;
+        /** The template's parameters: a policy naming one gets its default, as a stack deployed with defaults would. */
+        private final JsonNode parameters;
         private final Map<String, String> physicalIds;
         private String account;
 
-        Resolver(JsonNode resources, Map<String, String> physicalIds) {
+        Resolver(JsonNode resources, JsonNode parameters, Map<String, String> physicalIds) {
             this.resources = resources;
+            this.parameters = parameters;
             this.physicalIds = physicalIds;
         }
 
@@ -242,7 +245,8 @@ public final class EmulatorIam {
                 case "AWS::Partition" -> "aws";
                 case "AWS::URLSuffix" -> "amazonaws.com";
                 default -> {
-                    String id = physicalIds.get(name);
+                    String id = physicalIds.containsKey(name) ? physicalIds.get(name)
+                            : parameters.path(name).has("Default") ? parameters.path(name).get("Default").asText() : null;
                     if (id == null) {
                         throw new IllegalArgumentException("a policy names " + name + ", which was not provisioned");
                     }
