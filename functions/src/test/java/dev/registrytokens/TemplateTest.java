@@ -186,16 +186,23 @@ class TemplateTest {
     @Test
     void eachFunctionReachesOnlyItsKeyPrefixesOfTheTable() {
         Set<String> tokenAndLogin = Set.of("NAMESPACE#*", "USERNAME#*");
+        Set<String> auditAndOutbox = Set.of("NAMESPACE#*", "EVENT-OUTBOX");
         Map<String, Map<String, Set<String>>> expected = new TreeMap<>(Map.ofEntries(
-                Map.entry("CreateTokenFunction", Map.of("dynamodb:PutItem", tokenAndLogin)),
+                Map.entry("CreateTokenFunction", Map.of("dynamodb:PutItem", Set.of("NAMESPACE#*", "USERNAME#*", "EVENT-OUTBOX"))),
                 Map.entry("ListTokensFunction", Map.of("dynamodb:Query", Set.of("NAMESPACE#*"))),
                 Map.entry("GetTokenFunction", Map.of("dynamodb:GetItem", Set.of("NAMESPACE#*"))),
-                Map.entry("EditTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
-                Map.entry("ResetTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
-                Map.entry("DisableTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
-                Map.entry("EnableTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin)),
+                Map.entry("EditTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin,
+                        "dynamodb:PutItem", auditAndOutbox)),
+                Map.entry("ResetTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin,
+                        "dynamodb:PutItem", auditAndOutbox)),
+                Map.entry("DisableTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin,
+                        "dynamodb:PutItem", auditAndOutbox)),
+                Map.entry("EnableTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:UpdateItem", tokenAndLogin,
+                        "dynamodb:PutItem", auditAndOutbox)),
                 Map.entry("DeleteTokenFunction", Map.of("dynamodb:GetItem", tokenAndLogin, "dynamodb:DeleteItem", tokenAndLogin,
-                        "dynamodb:ConditionCheckItem", tokenAndLogin)),
+                        "dynamodb:ConditionCheckItem", tokenAndLogin, "dynamodb:PutItem", auditAndOutbox)),
+                Map.entry("ListAuditFunction", Map.of("dynamodb:Query", Set.of("NAMESPACE#*"))),
+                Map.entry("EventOutboxFunction", Map.of("dynamodb:Query", Set.of("EVENT-OUTBOX"), "dynamodb:DeleteItem", Set.of("EVENT-OUTBOX"))),
                 Map.entry("RegistryAuthorizerFunction", Map.of("dynamodb:BatchGetItem", Set.of("USERNAME#*", "LOGIN-FAILURES#*"),
                         "dynamodb:UpdateItem", Set.of("NAMESPACE#*", "ACCOUNT#*", "LOGIN-FAILURES#*"))),
                 Map.entry("RegistryOAuthTokenFunction", Map.of("dynamodb:BatchGetItem", Set.of("USERNAME#*", "LOGIN-FAILURES#*"),

@@ -83,6 +83,14 @@ public final class ApiCall {
         return this;
     }
 
+    /** The namespace named in the path of a route that has only the namespace's form ({@code /namespaces/{namespace}/audit}). */
+    public ApiCall pathNamespace(String namespace) {
+        event.setRawPath(event.getRawPath().replaceFirst("^/namespaces/[^/]+", "/namespaces/" + namespace));
+        event.getRequestContext().getHttp().setPath(event.getRawPath());
+        pathParameter("namespace", namespace);
+        return this;
+    }
+
     /** No authorizer result at all, as if the route were reached without a verified JWT. */
     public ApiCall anonymous() {
         event.getRequestContext().setAuthorizer(null);
