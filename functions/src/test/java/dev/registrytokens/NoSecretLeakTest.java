@@ -3,13 +3,25 @@ package dev.registrytokens;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.AuditLog;
 import dev.registrytokens.core.Permission;
+import dev.registrytokens.core.TokenView;
+import dev.registrytokens.core.adapters.DynamoDbAuditStore;
+import dev.registrytokens.core.adapters.EventBridgeAuditEvents;
 import dev.registrytokens.testing.CapturedOutput;
+import dev.registrytokens.testing.EventQueue;
 import dev.registrytokens.testing.IssuedSecrets;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import dev.registrytokens.testkit.AwsEmulator;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
@@ -17,7 +29,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Runs last (see junit-platform.properties): no secret issued during the suite was stored or logged. */
+/**
+ * Runs last (see junit-platform.properties): no secret issued during the suite was stored or logged, and no secret or
+ * MAC is in an audit item, an outbox entry or an event.
+ */
 @Order(Integer.MAX_VALUE)
 @Tag("machine")
 class NoSecretLeakTest {
@@ -32,6 +47,7 @@ class NoSecretLeakTest {
         TestStack.dynamoDb().scanPaginator(scan -> scan.tableName(AwsEmulator.stack().tableName()))
                 .items().forEach(item -> append(everythingStored, item));
         assertTrue(everythingStored.indexOf("USERNAME#") >= 0, "the scan saw the login records");
+        assertTrue(everythingStored.indexOf("AUDIT#") >= 0, "the scan saw the audit items");
         String logs = CapturedOutput.text();
         // Whatever ran before (the whole suite, or only this test) wrote through the captured streams.
         assertTrue(logs.contains("checking " + secrets.size() + " issued secrets"), "the output was captured");
@@ -54,5 +70,49 @@ class NoSecretLeakTest {
             }
             out.append('\n');
         });
+    }
+
+    @Test
+    void noSecretOrMacIsInAnAuditItemOutboxEntryOrEvent() {
+        var stack = AwsEmulator.stack();
+        try (EventQueue queue = new EventQueue()) {
+            TestAccount owner = TestAccount.fresh();
+            TokenView token = TestStack.createToken(owner, "audit-probe", Permission.PULL, 1);
+            IssuedSecrets.remember(TestStack.tokenService().reset(owner.membership(), token.id(), null).secret());
+            List<String> secrets = IssuedSecrets.all();
+
+            List<String> macs = new ArrayList<>();
+            StringBuilder audit = new StringBuilder();
+            TestStack.dynamoDb().scanPaginator(scan -> scan.tableName(stack.tableName())).items().forEach(item -> {
+                if (item.containsKey("mac")) {
+                    byte[] mac = item.get("mac").b().asByteArray();
+                    macs.add(Base64.getEncoder().encodeToString(mac));
+                    macs.add(HexFormat.of().formatHex(mac));
+                }
+                if (item.get("sk").s().startsWith("AUDIT#") || item.get("pk").s().equals("EVENT-OUTBOX")) {
+                    assertFalse(item.containsKey("mac") || item.containsKey("secret"), "an audit item or outbox entry holds a MAC: " + item.keySet());
+                    append(audit, item);
+                }
+            });
+            assertTrue(audit.indexOf("audit-probe") >= 0, "the scan saw the probe's audit items");
+
+            new AuditLog(new DynamoDbAuditStore(TestStack.dynamoDb(), stack.tableName()),
+                    new EventBridgeAuditEvents(EventQueue.eventBridge(stack.endpoint(), stack.roleOf("EventOutboxFunction")), EventQueue.BUS,
+                            AwsClients::eventDetail), Clock.systemUTC()).publishPending(Duration.ofSeconds(60));
+
+            StringBuilder events = new StringBuilder();
+            for (JsonNode event : queue.received()) {
+                events.append(event).append('\n');
+            }
+            assertTrue(events.indexOf("audit-probe") >= 0, "the queue saw the probe's events");
+            for (String secret : secrets) {
+                assertFalse(audit.indexOf(secret) >= 0, "a secret is in an audit item or outbox entry");
+                assertFalse(events.indexOf(secret) >= 0, "a secret is in an event");
+            }
+            for (String mac : macs) {
+                assertFalse(audit.indexOf(mac) >= 0, "a MAC is in an audit item or outbox entry");
+                assertFalse(events.indexOf(mac) >= 0, "a MAC is in an event");
+            }
+        }
     }
 }

@@ -25,11 +25,12 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
-/** The audit route over the emulator's table, with changes made through the real handlers. */
+/** The audit route over the emulator's table, read with the ListAuditFunction's role, with changes made through the real handlers. */
 @Tag("machine")
 class ListAuditHandlerTest {
     private final ListAuditHandler handler = new ListAuditHandler(
-            new AuditLog(new DynamoDbAuditStore(TestStack.dynamoDb(), AwsEmulator.stack().tableName()), null, Clock.systemUTC()));
+            new AuditLog(new DynamoDbAuditStore(AwsEmulator.stack().dynamoDbAs("ListAuditFunction"), AwsEmulator.stack().tableName()), null,
+                    Clock.systemUTC()));
     private final TestAccount owner = TestAccount.fresh();
     private final TokenService tokens = TestStack.tokenService();
 

@@ -15,12 +15,11 @@ import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.core.adapters.DynamoDbAuditStore;
 import dev.registrytokens.core.adapters.EventBridgeAuditEvents;
-import dev.registrytokens.json.Json;
 import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.EventQueue;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import dev.registrytokens.testkit.AwsEmulator;
-import dev.registrytokens.testkit.EmulatorIam;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,17 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.Target;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The outbox drainer, with the EventOutboxFunction's own role, against the emulator's table and default bus: a rule
@@ -47,62 +37,20 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @Tag("machine")
 class EventOutboxHandlerTest {
-    private static final String BUS = "default";
     private final AwsEmulator.Stack stack = AwsEmulator.stack();
     private final TestAccount owner = TestAccount.fresh();
     private final TokenService tokens = TestStack.tokenService();
 
-    private AwsCredentialsProvider admin() {
-        return StaticCredentialsProvider.create(EmulatorIam.admin(stack.physicalIds()));
-    }
-
-    private EventBridgeClient eventBridge(URI endpoint, AwsCredentialsProvider credentials) {
-        return EventBridgeClient.builder().endpointOverride(endpoint).region(AwsEmulator.REGION).credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(config -> config.apiCallTimeout(Duration.ofSeconds(5))).build();
-    }
-
     /** The drainer as the function wires it, through its role's sessions, putting events on {@code endpoint}'s bus. */
     private EventOutboxHandler drainer(URI endpoint) {
         return new EventOutboxHandler(new AuditLog(new DynamoDbAuditStore(stack.dynamoDbAs("EventOutboxFunction"), stack.tableName()),
-                new EventBridgeAuditEvents(eventBridge(endpoint, stack.roleOf("EventOutboxFunction")), BUS, AwsClients::eventDetail),
-                Clock.systemUTC()));
-    }
-
-    /** A queue that receives every registry-tokens event of the bus, through a rule. */
-    private String subscribedQueue(SqsClient sqs) {
-        String name = "audit-events-" + UUID.randomUUID().toString().substring(0, 8);
-        String url = sqs.createQueue(queue -> queue.queueName(name)).queueUrl();
-        String arn = sqs.getQueueAttributes(get -> get.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        try (EventBridgeClient events = eventBridge(stack.endpoint(), admin())) {
-            events.putRule(rule -> rule.name(name).eventBusName(BUS).eventPattern("{\"source\":[\"" + EventBridgeAuditEvents.SOURCE + "\"]}"));
-            events.putTargets(targets -> targets.rule(name).eventBusName(BUS).targets(Target.builder().id("queue").arn(arn).build()));
-        }
-        return url;
-    }
-
-    /** Every event the queue holds, as parsed JSON. */
-    private static List<JsonNode> drain(SqsClient sqs, String url) throws Exception {
-        List<JsonNode> received = new ArrayList<>();
-        for (int empty = 0; empty < 2; ) {
-            List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            if (messages.isEmpty()) {
-                empty++;
-            }
-            for (Message message : messages) {
-                received.add(Json.MAPPER.readTree(message.body()));
-                sqs.deleteMessage(delete -> delete.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
-        return received;
+                new EventBridgeAuditEvents(EventQueue.eventBridge(endpoint, stack.roleOf("EventOutboxFunction")), EventQueue.BUS,
+                        AwsClients::eventDetail), Clock.systemUTC()));
     }
 
     @Test
-    void everyChangesEventArrivesExactlyOnceByIdAfterTheBusWasDown() throws Exception {
-        try (SqsClient sqs = SqsClient.builder().endpointOverride(stack.endpoint()).region(AwsEmulator.REGION).credentialsProvider(admin())
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
-            String queue = subscribedQueue(sqs);
+    void everyChangesEventArrivesExactlyOnceByIdAfterTheBusWasDown() {
+        try (EventQueue queue = new EventQueue()) {
             var member = owner.membership();
             TokenView token = tokens.create(member, new CreateTokenRequest("ci", Permission.PULL, null, 30, null));
             tokens.edit(member, token.id(), null, new EditTokenRequest(Permission.PULL_PUSH, false, null, false, null, true, "pushes"));
@@ -127,7 +75,7 @@ class EventOutboxHandlerTest {
                     "the outbox is empty once published");
 
             Map<String, List<JsonNode>> byId = new HashMap<>();
-            for (JsonNode event : drain(sqs, queue)) {
+            for (JsonNode event : queue.received()) {
                 if (event.at("/detail/namespace").asText().equals(owner.namespace())) {
                     byId.computeIfAbsent(event.at("/detail/eventId").asText(), id -> new ArrayList<>()).add(event);
                 }
