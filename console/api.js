@@ -32,6 +32,13 @@ export function createApi(baseUrl, bearer) {
   return {
     /** The caller's namespaces and their role in each: {items: [{namespace, role}]}. */
     namespaces: () => request('GET', '/namespaces'),
+    /** One page of a namespace's audit log, newest first; one token's records with `tokenId`: {items, nextCursor}. */
+    audit: (namespace, { cursor, tokenId } = {}) => {
+      const query = new URLSearchParams({ limit: '20' });
+      if (cursor) query.set('cursor', cursor);
+      if (tokenId) query.set('tokenId', tokenId);
+      return request('GET', `/namespaces/${encodeURIComponent(namespace)}/audit?${query}`);
+    },
     /** The token calls of one namespace, under /namespaces/{namespace}/tokens. */
     tokensOf(namespace) {
       const tokens = `/namespaces/${encodeURIComponent(namespace)}/tokens`;

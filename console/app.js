@@ -163,6 +163,7 @@ function render() {
 function renderRole() {
   const viewer = state.role === 'viewer';
   $('create').hidden = viewer;
+  $('activity').hidden = false;
   $('actions-header').hidden = viewer;
   $('role-hint').textContent = ROLE_HINTS[state.role]?.(state.namespace) ?? '';
   const empty = $('empty');
@@ -300,8 +301,86 @@ $('actions-menu').addEventListener('click', (event) => {
   const token = state.menuToken;
   $('actions-menu').hidePopover();
   if (action === 'edit') openTokenForm(token);
+  else if (action === 'activity') openActivity(token, actionsButton(token));
   else openConfirm(action, token);
 });
+
+// --- activity: the audit log, overall or of one token ------------------------------------------------------------
+
+const ACTIONS = { create: 'created', edit: 'edited', reset: 'reset', enable: 'enabled', disable: 'disabled', delete: 'deleted', migrate: 'moved' };
+const activity = { token: null, cursor: null };
+
+/** A field's value as the console shows it: rules as pattern (permission), nothing as "none". */
+function shownValue(value) {
+  if (value === null || value === undefined) return 'none';
+  if (Array.isArray(value)) return value.map((rule) => `${rule.pattern} (${PERMISSIONS[rule.permission] ?? rule.permission})`).join(', ');
+  return PERMISSIONS[value] ?? STATUSES[value] ?? String(value);
+}
+
+function activityItem(record) {
+  const item = document.createElement('li');
+  const line = document.createElement('p');
+  const who = record.actor.sub === 'system' ? 'The service' : `${record.actor.sub} (${record.actor.role})`;
+  line.append(timeElement(record.at), ` ${who} ${ACTIONS[record.action] ?? record.action} `);
+  // In the namespace's activity, a token's name shows that token's activity alone (viewers have no actions menu).
+  const name = document.createElement(activity.token ? 'strong' : 'button');
+  name.textContent = record.tokenName;
+  if (!activity.token) {
+    name.type = 'button';
+    name.className = 'link';
+    name.setAttribute('aria-label', `Activity of ${record.tokenName}`);
+    name.addEventListener('click', () => showActivity({ id: record.tokenId, name: record.tokenName }));
+  }
+  line.append(name);
+  if (record.actor.sourceIp) line.append(` from ${record.actor.sourceIp}`);
+  item.append(line);
+  if (record.changes.length) {
+    const changes = document.createElement('ul');
+    for (const change of record.changes) {
+      const entry = document.createElement('li');
+      entry.textContent = record.action === 'create' ? `${change.field}: ${shownValue(change.after)}`
+        : `${change.field}: ${shownValue(change.before)} → ${shownValue(change.after)}`;
+      changes.append(entry);
+    }
+    item.append(changes);
+  }
+  if (record.actor.userAgent) item.title = record.actor.userAgent;
+  return item;
+}
+
+async function loadActivity({ more = false } = {}) {
+  $('activity-error').hidden = true;
+  try {
+    const page = await state.api.audit(state.namespace, { cursor: more ? activity.cursor : null, tokenId: activity.token?.id });
+    if (!more) $('activity-list').replaceChildren();
+    $('activity-list').append(...page.items.map(activityItem));
+    activity.cursor = page.nextCursor;
+    $('activity-more').hidden = !page.nextCursor;
+    $('activity-empty').hidden = $('activity-list').children.length > 0;
+  } catch (error) {
+    $('activity-error').textContent = error.message;
+    $('activity-error').hidden = false;
+  }
+}
+
+/** Shows, in the open activity dialog, the activity of the namespace or of one token. */
+function showActivity(token) {
+  activity.token = token;
+  activity.cursor = null;
+  $('activity-title').textContent = token ? `Activity of ${token.name}` : `Activity in ${state.namespace}`;
+  $('activity-list').replaceChildren();
+  $('activity-empty').hidden = true;
+  $('activity-more').hidden = true;
+  loadActivity();
+}
+
+function openActivity(token, returnTo) {
+  openDialog($('activity-dialog'), returnTo);
+  showActivity(token);
+}
+
+$('activity').addEventListener('click', () => openActivity(null, $('activity')));
+$('activity-more').addEventListener('click', () => loadActivity({ more: true }));
 
 // --- dialogs ------------------------------------------------------------------------------------------------------
 

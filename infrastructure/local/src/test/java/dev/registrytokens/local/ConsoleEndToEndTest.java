@@ -126,6 +126,36 @@ class ConsoleEndToEndTest {
         browser.await(By.xpath("//p[@id='role-hint'][contains(., ' of " + namespace + ":')]"));
     }
 
+    @Test
+    @Order(17)
+    void aViewerSeesTheNamespacesActivityNewestFirstAndOneTokensAlone() throws Exception {
+        signInWithMemberships(VIEWER, TEAM + ":viewer");
+        browser.row("owner-token");
+        browser.button("Activity").click();
+        browser.await(By.cssSelector("#activity-list > li"));
+        assertEquals("Activity in " + TEAM, browser.driver.findElement(By.id("activity-title")).getText());
+        List<String> all = activityLines();
+        assertTrue(all.stream().anyMatch(line -> line.contains(MEMBER + " (member) created member-rules")), all.toString());
+        assertTrue(all.stream().anyMatch(line -> line.contains("created owner-token")), all.toString());
+        browser.screenshot("activity");
+        assertEquals(List.of(), browser.accessibilityViolations(), "the activity dialog");
+
+        browser.button("Activity of member-rules").click();
+        browser.await(By.xpath("//h2[@id='activity-title'][.='Activity of member-rules']"));
+        browser.await(By.cssSelector("#activity-list > li"));
+        List<String> ofToken = activityLines();
+        assertFalse(ofToken.isEmpty());
+        assertTrue(ofToken.stream().allMatch(line -> line.contains("member-rules")), ofToken.toString());
+        assertTrue(ofToken.getLast().contains("created member-rules"), "newest first: the create is last " + ofToken);
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        browser.awaitGone(By.id("activity-dialog"));
+    }
+
+    /** The first line of each change the activity dialog lists. */
+    private List<String> activityLines() {
+        return browser.driver.findElements(By.cssSelector("#activity-list > li > p")).stream().map(WebElement::getText).toList();
+    }
+
     /** The names of the tokens listed, once the list shows (the empty state counts as none). */
     private List<String> listedNames() {
         browser.await(By.cssSelector("#token-table:not([hidden]), #empty:not([hidden])"));
@@ -274,7 +304,7 @@ class ConsoleEndToEndTest {
     void editChangesThePermission() throws Exception {
         browser.button("Actions for ci-pull").click();
         browser.await(By.cssSelector("#actions-menu"));
-        assertEquals(List.of("Edit", "Reset", "Disable", "Delete"), browser.driver.findElements(By.cssSelector("#actions-menu [role=menuitem]"))
+        assertEquals(List.of("Edit", "Activity", "Reset", "Disable", "Delete"), browser.driver.findElements(By.cssSelector("#actions-menu [role=menuitem]"))
                 .stream().filter(item -> item.isDisplayed()).map(item -> item.getText()).toList());
         browser.screenshot("action-menu");
         browser.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
