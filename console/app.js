@@ -307,7 +307,7 @@ $('actions-menu').addEventListener('click', (event) => {
 
 // --- activity: the audit log, overall or of one token ------------------------------------------------------------
 
-const ACTIONS = { create: 'created', edit: 'edited', reset: 'reset', enable: 'enabled', disable: 'disabled', delete: 'deleted', migrate: 'moved' };
+const ACTIONS = { create: 'created', edit: 'edited', reset: 'reset', enable: 'enabled', disable: 'disabled', delete: 'deleted' };
 const activity = { token: null, cursor: null };
 
 /** A field's value as the console shows it: rules as pattern (permission), nothing as "none". */

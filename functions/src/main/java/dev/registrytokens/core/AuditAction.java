@@ -9,9 +9,7 @@ public enum AuditAction {
     RESET("Token Reset"),
     ENABLE("Token Enabled"),
     DISABLE("Token Disabled"),
-    DELETE("Token Deleted"),
-    /** The layout migration's move of a first-layout token under its namespace. */
-    MIGRATE("Token Updated");
+    DELETE("Token Deleted");
 
     private final String detailType;
 
@@ -19,7 +17,7 @@ public enum AuditAction {
         this.detailType = detailType;
     }
 
-    /** The lowercase name the audit log and the API use: create, edit, reset, enable, disable, delete, migrate. */
+    /** The lowercase name the audit log and the API use: create, edit, reset, enable, disable, delete. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
