@@ -13,7 +13,8 @@ public interface LoginStore {
 
     /**
      * The login read: the login record and the source's failure counter, together and strongly consistent (a reset,
-     * disable or delete takes effect on the very next login), so that the hot path makes one read.
+     * disable or delete takes effect on the very next login; on a token hot in an environment, within the age its copy
+     * may reach there), so that the hot path makes one read.
      */
     LoginAttempt findLoginAttempt(String username, String source, long failureWindow);
 
