@@ -19,6 +19,12 @@ public interface LoginStore {
     LoginAttempt findLoginAttempt(String username, String source, long failureWindow);
 
     /**
+     * The login record alone (null if none), strongly consistent: a hot token's refresh of an environment's copy, which
+     * needs no failure count (a guess is still counted, by {@link #countLoginGuess}, under the limit).
+     */
+    LoginRecord refreshLogin(String username);
+
+    /**
      * Counts a guess against its source before the guess costs a MAC: one conditional increment of the source's
      * counter for the window (which expires with it, at {@code windowEndsAtEpochSecond}), made only while the count is
      * under {@code limit}, so guesses sent in parallel cannot pass it. False, and nothing written, when the source is

@@ -46,11 +46,8 @@ final class HotTokens {
     record Copy(LoginRecord login) {
     }
 
-    /**
-     * Counts a login of the username and answers the copy of its record that may serve it: one while the username is
-     * hot and the copy's read began no more than the maximum age ago; none otherwise (the login must read).
-     */
-    synchronized Optional<Copy> countLogin(String username) {
+    /** Counts a login of the username; true if that makes or keeps it hot. */
+    synchronized boolean countLogin(String username) {
         Instant now = clock.instant();
         long second = now.getEpochSecond();
         Usage usage = byUsername.computeIfAbsent(username, unused -> new Usage());
@@ -60,8 +57,13 @@ final class HotTokens {
             usage.secondLogins = 0;
         }
         usage.secondLogins++;
-        boolean hot = usage.secondLogins >= loginsPerSecond || usage.previousSecondLogins >= loginsPerSecond;
-        if (!hot || usage.copy == null || now.isAfter(usage.copyReadAt.plus(maxAge))) {
+        return usage.secondLogins >= loginsPerSecond || usage.previousSecondLogins >= loginsPerSecond;
+    }
+
+    /** The copy of the username's record whose read began no more than the maximum age ago, if there is one. */
+    synchronized Optional<Copy> freshCopy(String username) {
+        Usage usage = byUsername.get(username);
+        if (usage == null || usage.copy == null || clock.instant().isAfter(usage.copyReadAt.plus(maxAge))) {
             return Optional.empty();
         }
         return Optional.of(usage.copy);

@@ -205,15 +205,19 @@ public final class RegistryLogins {
     /**
      * The login read; for a hot token, this environment's fresh copy of what it last read instead, unless the copy is of
      * an enabled token and the secret one this environment has no verdict on for the copy's MAC: a fresh guess reads,
-     * and is counted, as always. The copy carries no failure count: what it decides needs none.
+     * and is counted, as always. A hot token without a fresh copy reads its record alone. Neither the copy nor that read
+     * carries the failure count: what they decide needs none, and a guess is counted under the limit all the same.
      */
     private LoginStore.LoginAttempt loginRead(String username, String source, long window, byte[] secretHash) {
-        Optional<HotTokens.Copy> copy = hotTokens.countLogin(username);
+        boolean hot = hotTokens.countLogin(username);
+        Optional<HotTokens.Copy> copy = hot ? hotTokens.freshCopy(username) : Optional.empty();
         if (copy.isPresent() && !isFreshGuess(username, copy.get().login(), secretHash)) {
             return new LoginStore.LoginAttempt(copy.get().login(), 0);
         }
         Instant readAt = clock.instant();
-        LoginStore.LoginAttempt attempt = store.findLoginAttempt(username, source, window);
+        LoginStore.LoginAttempt attempt = hot && copy.isEmpty()
+                ? new LoginStore.LoginAttempt(store.refreshLogin(username), 0)
+                : store.findLoginAttempt(username, source, window);
         hotTokens.remember(username, attempt.login(), readAt);
         return attempt;
     }

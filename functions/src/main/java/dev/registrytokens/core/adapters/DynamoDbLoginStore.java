@@ -14,11 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Registry logins in the one DynamoDB table, through the low-level client: the login record and the source's
- * failure counter in one BatchGetItem, failed logins counted per source in {@code LOGIN-FAILURES#<source>#<window>}
+ * failure counter in one BatchGetItem (a hot token's refresh: the login record alone, one GetItem), failed logins counted per source in {@code LOGIN-FAILURES#<source>#<window>}
  * items that expire with their window (TTL), and the token's {@code lastUsedAt}.
  */
 public final class DynamoDbLoginStore implements LoginStore {
@@ -59,6 +60,18 @@ public final class DynamoDbLoginStore implements LoginStore {
             }
         }
         return new LoginAttempt(login, failures);
+    }
+
+    /** One strongly consistent GetItem of the login item. */
+    @Override
+    public LoginRecord refreshLogin(String username) {
+        GetItemResponse response;
+        try {
+            response = dynamoDb.getItem(request -> request.tableName(tableName).key(TableItems.loginKey(username)).consistentRead(true));
+        } catch (SdkClientException | DynamoDbException e) {
+            throw DependencyFailures.unavailable(TABLE, e);
+        }
+        return response.hasItem() && !response.item().isEmpty() ? TableItems.LOGIN.mapToItem(response.item()) : null;
     }
 
     @Override
