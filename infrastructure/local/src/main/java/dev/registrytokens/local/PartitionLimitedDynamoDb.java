@@ -17,8 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -31,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * (a strongly consistent read of up to 4 KB is 1 unit, an eventually consistent one 0.5, a missing item the same) and
  * 1,000 write units/s (1 unit per KB, a failed condition too). Throttled as DynamoDB does: a BatchGetItem returns the
  * throttled keys as unprocessed, or fails with ProvisionedThroughputExceededException when none could be read; an
- * GetItem or UpdateItem fails with it. Implements the calls the login store makes: BatchGetItem, GetItem and UpdateItem (SET, ADD and
+ * UpdateItem fails with it. Implements the calls the login store makes: BatchGetItem and UpdateItem (SET, ADD and
  * REMOVE; conditions with comparisons, attribute_exists, attribute_not_exists, AND, OR, NOT and parentheses).
  */
 final class PartitionLimitedDynamoDb implements DynamoDbClient {
@@ -126,16 +124,6 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
             throw THROTTLED;
         }
         return BatchGetItemResponse.builder().responses(found).unprocessedKeys(unprocessed).build();
-    }
-
-    @Override
-    public GetItemResponse getItem(GetItemRequest request) {
-        Map<String, AttributeValue> item = items.get(keyOf(request.key()));
-        double units = Math.ceil(Math.max(1, sizeOf(item)) / 4096.0) * (Boolean.TRUE.equals(request.consistentRead()) ? 1 : 0.5);
-        if (!load(request.key()).charge(clock.instant().getEpochSecond(), 0, units, READ_UNITS_PER_SECOND)) {
-            throw THROTTLED;
-        }
-        return GetItemResponse.builder().item(item == null ? null : Collections.unmodifiableMap(item)).build();
     }
 
     @Override
