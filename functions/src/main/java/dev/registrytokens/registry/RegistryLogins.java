@@ -76,6 +76,8 @@ public final class RegistryLogins {
 
     /** When a token is hot in an environment (logins per second there) and how old its copy may be when it serves. */
     public record HotTokenLimits(int loginsPerSecond, Duration maxAge) {
+        /** Never hot: every login reads (the design before hot tokens; what tests of the read's rules and benchmarks use). */
+        public static final HotTokenLimits EVERY_LOGIN_READS = new HotTokenLimits(Integer.MAX_VALUE, Duration.ZERO);
     }
 
     /** Who logged in: what the token endpoint needs to decide grants. {@code repositories} null means all of the namespace. */

@@ -43,8 +43,6 @@ public final class HotTokenBenchmark {
     private static final String TOKEN_ID = "01fleetmodeltoken";
     private static final int FAILURES_PER_SOURCE = 10;
     private static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
-    /** The design before hot tokens: never hot, so every login reads. */
-    static final RegistryLogins.HotTokenLimits EVERY_LOGIN_READS = new RegistryLogins.HotTokenLimits(Integer.MAX_VALUE, Duration.ZERO);
 
     private record Options(int environments, int rate, int seconds, String design, int sources, int scaleOut,
                            int threshold, Duration maxAge) {
@@ -121,7 +119,7 @@ public final class HotTokenBenchmark {
 
         DynamoDbLoginStore store = new DynamoDbLoginStore(dynamoDb, TABLE);
         RegistryLogins.HotTokenLimits limits = design.equals("strong")
-                ? EVERY_LOGIN_READS
+                ? RegistryLogins.HotTokenLimits.EVERY_LOGIN_READS
                 : new RegistryLogins.HotTokenLimits(options.threshold(), options.maxAge());
         RegistryLogins[] environments = new RegistryLogins[options.environments()];
         String authorization = "Basic " + Base64.getEncoder().encodeToString((USERNAME + ":" + secret).getBytes(StandardCharsets.UTF_8));

@@ -53,7 +53,7 @@ public final class LoginBenchmark {
                         new CreateTokenRequest("ci", Permission.PULL_PUSH, null, 1, null));
         // A token below the hot threshold (every login reads): what a login costs at most; hot tokens: ./dev bench hot.
         RegistryLogins logins = new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()), macs,
-                Clock.systemUTC(), 10, Duration.ofMinutes(5), System.out::println, HotTokenBenchmark.EVERY_LOGIN_READS);
+                Clock.systemUTC(), 10, Duration.ofMinutes(5), System.out::println, RegistryLogins.HotTokenLimits.EVERY_LOGIN_READS);
         RegistryTokenIssuer issuer = new RegistryTokenIssuer(new RegistrySigningKey(stack.kms(calls), stack.signingKeyId()),
                 "registry-tokens", Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC());
         String authorization = "Basic " + Base64.getEncoder().encodeToString(

@@ -209,6 +209,9 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
             String body = expression.substring(starts.get(i)[1], i + 1 < starts.size() ? starts.get(i + 1)[0] : expression.length());
             for (String action : body.split(",")) {
                 String[] parts = action.trim().split("\\s*=\\s*|\\s+");
+                if (parts.length != (keyword.equals("REMOVE") ? 1 : 2) || (parts.length == 2 && !parts[1].startsWith(":"))) {
+                    throw new IllegalArgumentException("the model understands SET a = :v, ADD a :v and REMOVE a, not: " + action.trim());
+                }
                 switch (keyword) {
                     case "SET" -> item.put(name.apply(parts[0]), value.apply(parts[1]));
                     case "REMOVE" -> item.remove(name.apply(parts[0]));
