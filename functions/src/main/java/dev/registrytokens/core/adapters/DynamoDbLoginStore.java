@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Registry logins in the one DynamoDB table, through the low-level client: the login record and the source's
- * failure counter in one BatchGetItem (a hot token's refresh: the login record alone), failed logins counted per source in {@code LOGIN-FAILURES#<source>#<window>}
- * items that expire with their window (TTL), and the token's {@code lastUsedAt}.
+ * failure counter in one BatchGetItem (a hot token's refresh: the login record alone), failed logins counted per
+ * source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window (TTL), and the token's
+ * {@code lastUsedAt}.
  */
 public final class DynamoDbLoginStore implements LoginStore {
     private static final String TABLE = "The token table";
