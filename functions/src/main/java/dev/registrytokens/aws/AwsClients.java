@@ -159,7 +159,10 @@ public final class AwsClients {
                 new KmsSecretMacs(kms(Timeouts.HOT_PATH), requiredEnv("MAC_KEY_ID")),
                 Clock.systemUTC(),
                 Integer.parseInt(requiredEnv("LOGIN_FAILURES_PER_SOURCE")),
-                Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))));
+                Duration.ofSeconds(Long.parseLong(requiredEnv("LOGIN_FAILURE_WINDOW_SECONDS"))),
+                System.out::println,
+                new RegistryLogins.HotTokenLimits(Integer.parseInt(requiredEnv("HOT_TOKEN_LOGINS_PER_SECOND")),
+                        Duration.ofMillis(Long.parseLong(requiredEnv("HOT_TOKEN_MAX_AGE_MS")))));
     }
 
     /**

@@ -13,9 +13,16 @@ public interface LoginStore {
 
     /**
      * The login read: the login record and the source's failure counter, together and strongly consistent (a reset,
-     * disable or delete takes effect on the very next login), so that the hot path makes one read.
+     * disable or delete takes effect on the very next login; on a token hot in an environment, within the age its copy
+     * may reach there), so that the hot path makes one read.
      */
     LoginAttempt findLoginAttempt(String username, String source, long failureWindow);
+
+    /**
+     * The login record alone (null if none), strongly consistent: a hot token's refresh of an environment's copy, which
+     * needs no failure count (a guess is still counted, by {@link #countLoginGuess}, under the limit).
+     */
+    LoginRecord refreshLogin(String username);
 
     /**
      * Counts a guess against its source before the guess costs a MAC: one conditional increment of the source's

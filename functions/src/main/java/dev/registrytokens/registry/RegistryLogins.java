@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Decides registry logins (HTTP Basic: username and token secret). A malformed secret is refused with no AWS call;
- * otherwise one DynamoDB BatchGetItem reads the login record and the source's failure counter. A secret this
+ * otherwise one DynamoDB BatchGetItem reads the login record and the source's failure counter (for a token this
+ * environment sees often, a copy at most a second old may stand in for it: {@link HotTokens}). A secret this
  * execution environment has a KMS verdict on for the record's current MAC is decided without KMS, and a right one is
  * accepted even from a source over its limit: it costs nothing and tells a guesser nothing, so one stale pull secret
  * behind a shared address does not lock out the address's other users. Only a fresh guess costs a KMS call, and it is
@@ -41,6 +42,7 @@ public final class RegistryLogins {
     private final int failuresPerSource;
     private final Duration failureWindow;
     private final RememberedSecrets remembered;
+    private final HotTokens hotTokens;
     private final Consumer<String> decisionLog;
     /** When this execution environment last recorded each token's use: keeps the write off most logins. */
     private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
@@ -52,6 +54,16 @@ public final class RegistryLogins {
     /** {@code decisionLog} receives each decision's log line (JSON); the function's log is standard output. */
     public RegistryLogins(LoginStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow,
                           Consumer<String> decisionLog) {
+        this(store, macs, clock, failuresPerSource, failureWindow, decisionLog,
+                new HotTokenLimits(HotTokens.DEFAULT_LOGINS_PER_SECOND, HotTokens.DEFAULT_MAX_AGE));
+    }
+
+    /**
+     * A token this environment sees at {@code hot.loginsPerSecond()} or more is served from its copy of the login
+     * record, at most {@code hot.maxAge()} old, for secrets it already has a verdict on ({@link HotTokens}).
+     */
+    public RegistryLogins(LoginStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow,
+                          Consumer<String> decisionLog, HotTokenLimits hot) {
         this.decisionLog = decisionLog;
         this.store = store;
         this.macs = macs;
@@ -59,6 +71,13 @@ public final class RegistryLogins {
         this.failuresPerSource = failuresPerSource;
         this.failureWindow = failureWindow;
         this.remembered = new RememberedSecrets(clock, MAX_VERDICT_AGE, MAX_REMEMBERED_TOKENS, MAX_REFUSED_SECRETS_PER_USERNAME);
+        this.hotTokens = new HotTokens(clock, hot.loginsPerSecond(), hot.maxAge(), MAX_REMEMBERED_TOKENS);
+    }
+
+    /** When a token is hot in an environment (logins per second there) and how old its copy may be when it serves. */
+    public record HotTokenLimits(int loginsPerSecond, Duration maxAge) {
+        /** Never hot: every login reads (the design before hot tokens; what tests of the read's rules and benchmarks use). */
+        public static final HotTokenLimits EVERY_LOGIN_READS = new HotTokenLimits(Integer.MAX_VALUE, Duration.ZERO);
     }
 
     /** Who logged in: what the token endpoint needs to decide grants. {@code repositories} null means all of the namespace. */
@@ -148,7 +167,8 @@ public final class RegistryLogins {
         long windowSeconds = failureWindow.toSeconds();
         long window = now.getEpochSecond() / windowSeconds;
 
-        LoginStore.LoginAttempt attempt = store.findLoginAttempt(username, source.get(), window);
+        byte[] secretHash = RememberedSecrets.hashOf(credentials.secret());
+        LoginStore.LoginAttempt attempt = loginRead(username, source.get(), window, secretHash);
         LoginRecord login = attempt.login();
         // No token, or one that cannot log in: refused without KMS, and not a guess worth counting.
         if (login == null) {
@@ -161,7 +181,6 @@ public final class RegistryLogins {
             return Decision.refused(Refusal.EXPIRED);
         }
         byte[] storedMac = login.mac();
-        byte[] secretHash = RememberedSecrets.hashOf(credentials.secret());
         switch (remembered.verdict(username, storedMac, secretHash)) {
             case MATCHES -> {
                 // known right: no KMS call, no guess, whatever the source's count
@@ -183,6 +202,31 @@ public final class RegistryLogins {
         }
         recordUse(login, now);
         return new Decision(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()), null);
+    }
+
+    /**
+     * The login read; for a hot token, this environment's fresh copy of what it last read instead, unless the copy is of
+     * an enabled token and the secret one this environment has no verdict on for the copy's MAC: a fresh guess reads,
+     * and is counted, as always. A hot token without a fresh copy reads its record alone. Neither the copy nor that read
+     * carries the failure count: what they decide needs none, and a guess is counted under the limit all the same.
+     */
+    private LoginStore.LoginAttempt loginRead(String username, String source, long window, byte[] secretHash) {
+        boolean hot = hotTokens.countLogin(username);
+        Optional<HotTokens.Copy> copy = hot ? hotTokens.freshCopy(username) : Optional.empty();
+        if (copy.isPresent() && !isFreshGuess(username, copy.get().login(), secretHash)) {
+            return new LoginStore.LoginAttempt(copy.get().login(), 0);
+        }
+        Instant readAt = clock.instant();
+        LoginStore.LoginAttempt attempt = hot && copy.isEmpty()
+                ? new LoginStore.LoginAttempt(store.refreshLogin(username), 0)
+                : store.findLoginAttempt(username, source, window);
+        hotTokens.remember(username, attempt.login(), readAt);
+        return attempt;
+    }
+
+    private boolean isFreshGuess(String username, LoginRecord login, byte[] secretHash) {
+        return login != null && login.status() == TokenStatus.ENABLED
+                && remembered.verdict(username, login.mac(), secretHash) == RememberedSecrets.Verdict.UNKNOWN;
     }
 
     /** The KMS verdict on a counted guess; the count is taken back unless the secret was wrong. */
@@ -217,6 +261,7 @@ public final class RegistryLogins {
         store.findLoginAttempt("snapstart-priming", "snapstart-priming", 0);
         macs.macOf("SnapStart priming");
         remembered.forgetAll();
+        hotTokens.forgetAll();
     }
 
     private void recordUse(LoginRecord login, Instant now) {

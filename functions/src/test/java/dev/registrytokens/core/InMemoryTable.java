@@ -199,6 +199,12 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     }
 
     @Override
+    public synchronized LoginRecord refreshLogin(String username) {
+        count("refreshLogin");
+        return logins.get(username);
+    }
+
+    @Override
     public synchronized boolean countLoginGuess(String source, long failureWindow, long windowEndsAtEpochSecond, int limit) {
         count("countLoginGuess");
         String key = source + "#" + failureWindow;

@@ -210,6 +210,16 @@ public abstract class TokenTableContract {
     }
 
     @Test
+    void aRefreshReadsTheLoginRecordAloneAndNoneForAnUnknownUsername() {
+        TokenRecord token = created("refreshed", inDays(1));
+        LoginRecord login = logins().refreshLogin(token.username());
+        assertEquals(token.id(), login.tokenId());
+        assertEquals(token.status(), login.status());
+        assertArrayEquals(MAC, login.mac());
+        assertNull(logins().refreshLogin("nobody-" + UUID.randomUUID()));
+    }
+
+    @Test
     void lastUseIsRecordedInWholeSecondsOnlyOverAnOlderOne() {
         TokenRecord token = created("used", inDays(1));
         LoginRecord login = tokens().findLogin(token.username()).orElseThrow();

@@ -25,17 +25,20 @@ public final class RegistryFixtures {
     private RegistryFixtures() {
     }
 
+    /**
+     * Logins that read on every login: these tests log in faster than a token turns hot, and check the rules of the
+     * read (hot tokens have their own test, HotTokenLoginsTest).
+     */
     public static RegistryLogins logins(AwsCallCounter calls, Clock clock) {
-        AwsEmulator.Stack stack = AwsEmulator.stack();
-        return new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()),
-                new KmsSecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW);
+        return logins(calls, clock, System.out::println);
     }
 
-    /** Logins whose decision log lines go to {@code decisionLog}. */
+    /** Logins whose decision log lines go to {@code decisionLog}, reading on every login. */
     public static RegistryLogins logins(AwsCallCounter calls, Clock clock, java.util.function.Consumer<String> decisionLog) {
         AwsEmulator.Stack stack = AwsEmulator.stack();
         return new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()),
-                new KmsSecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW, decisionLog);
+                new KmsSecretMacs(stack.kms(calls), stack.macKeyId()), clock, FAILURE_LIMIT, FAILURE_WINDOW, decisionLog,
+                RegistryLogins.HotTokenLimits.EVERY_LOGIN_READS);
     }
 
     /**

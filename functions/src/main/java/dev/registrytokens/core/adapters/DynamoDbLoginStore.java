@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Registry logins in the one DynamoDB table, through the low-level client: the login record and the source's
- * failure counter in one BatchGetItem, failed logins counted per source in {@code LOGIN-FAILURES#<source>#<window>}
- * items that expire with their window (TTL), and the token's {@code lastUsedAt}.
+ * failure counter in one BatchGetItem (a hot token's refresh: the login record alone), failed logins counted per
+ * source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window (TTL), and the token's
+ * {@code lastUsedAt}.
  */
 public final class DynamoDbLoginStore implements LoginStore {
     private static final String TABLE = "The token table";
@@ -38,20 +39,9 @@ public final class DynamoDbLoginStore implements LoginStore {
     public LoginAttempt findLoginAttempt(String username, String source, long failureWindow) {
         Map<String, AttributeValue> loginKey = TableItems.loginKey(username);
         Map<String, AttributeValue> failuresKey = TableItems.key(failureKey(source, failureWindow));
-        BatchGetItemResponse response;
-        try {
-            response = dynamoDb.batchGetItem(request -> request.requestItems(Map.of(tableName,
-                    KeysAndAttributes.builder().keys(loginKey, failuresKey).consistentRead(true).build())));
-        } catch (SdkClientException | DynamoDbException e) {
-            throw DependencyFailures.unavailable(TABLE, e);
-        }
-        if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
-            // Throttled by DynamoDB: without both items the login cannot be judged, so it is refused.
-            throw DomainException.Unavailable.dependency(TABLE, "throttle (unprocessed keys)");
-        }
         LoginRecord login = null;
         int failures = 0;
-        for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+        for (Map<String, AttributeValue> item : batchGet(List.of(loginKey, failuresKey))) {
             if (item.get("pk").equals(loginKey.get("pk"))) {
                 login = TableItems.LOGIN.mapToItem(item);
             } else if (item.containsKey(FAILURES)) {
@@ -59,6 +49,13 @@ public final class DynamoDbLoginStore implements LoginStore {
             }
         }
         return new LoginAttempt(login, failures);
+    }
+
+    /** A strongly consistent BatchGetItem of the login item alone: the login read's action, one read unit. */
+    @Override
+    public LoginRecord refreshLogin(String username) {
+        List<Map<String, AttributeValue>> items = batchGet(List.of(TableItems.loginKey(username)));
+        return items.isEmpty() ? null : TableItems.LOGIN.mapToItem(items.get(0));
     }
 
     @Override
@@ -115,6 +112,22 @@ public final class DynamoDbLoginStore implements LoginStore {
         } catch (SdkClientException | DynamoDbException e) {
             throw DependencyFailures.unavailable(TABLE, e);
         }
+    }
+
+    /** The items found of {@code keys}, strongly consistent, in one BatchGetItem. */
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+        BatchGetItemResponse response;
+        try {
+            response = dynamoDb.batchGetItem(request -> request.requestItems(Map.of(tableName,
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build())));
+        } catch (SdkClientException | DynamoDbException e) {
+            throw DependencyFailures.unavailable(TABLE, e);
+        }
+        if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
+            // Throttled by DynamoDB: without every item the login cannot be judged, so it is refused.
+            throw DomainException.Unavailable.dependency(TABLE, "throttle (unprocessed keys)");
+        }
+        return response.responses().getOrDefault(tableName, List.of());
     }
 
     private static String failureKey(String source, long failureWindow) {

@@ -51,8 +51,9 @@ public final class LoginBenchmark {
         TokenView token = new TokenService(store, macs, Clock.systemUTC())
                 .create(new dev.registrytokens.core.Membership("bench-owner", namespace, dev.registrytokens.core.Role.OWNER),
                         new CreateTokenRequest("ci", Permission.PULL_PUSH, null, 1, null));
+        // A token below the hot threshold (every login reads): what a login costs at most; hot tokens: ./dev bench hot.
         RegistryLogins logins = new RegistryLogins(new DynamoDbLoginStore(stack.dynamoDb(calls), stack.tableName()), macs,
-                Clock.systemUTC(), 10, Duration.ofMinutes(5));
+                Clock.systemUTC(), 10, Duration.ofMinutes(5), System.out::println, RegistryLogins.HotTokenLimits.EVERY_LOGIN_READS);
         RegistryTokenIssuer issuer = new RegistryTokenIssuer(new RegistrySigningKey(stack.kms(calls), stack.signingKeyId()),
                 "registry-tokens", Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC());
         String authorization = "Basic " + Base64.getEncoder().encodeToString(
