@@ -2,6 +2,21 @@ package dev.registrytokens.core;
 
 /** The caller acting in one namespace with one role: who may do what to which token is decided here. */
 public record Membership(String subject, String namespace, Role role) {
+    /** The subject the service's own changes are made as (the unused-token sweep, leak reports). */
+    public static final String SYSTEM = "system";
+
+    /** The service acting on a namespace by itself, with an owner's rights. */
+    public static Membership system(String namespace) {
+        return new Membership(SYSTEM, namespace, Role.OWNER);
+    }
+
+    /** Only owners read and set the namespace's policy. */
+    public void requireOwner() {
+        if (role != Role.OWNER) {
+            throw new DomainException.Forbidden("forbidden", "Only owners of " + namespace + " may read or set its policy.", null);
+        }
+    }
+
     /** Members and owners create tokens. */
     public void requireCreate() {
         if (!role.atLeast(Role.MEMBER)) {

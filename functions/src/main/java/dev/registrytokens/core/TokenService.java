@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,6 +35,10 @@ public final class TokenService {
 
     public TokenView create(Membership member, CreateTokenRequest request) {
         member.requireCreate();
+        // Before the MAC: a request the policy refuses costs no KMS call.
+        NamespacePolicy policy = policyOf(member.namespace());
+        policy.checkExpiry(request.expiresInDays());
+        policy.checkPermissions(request.permission(), request.repositories());
         Instant now = now();
         String secret = Secrets.generate();
         // KMS first: if it fails, nothing has been written.
@@ -82,6 +88,12 @@ public final class TokenService {
     }
 
     public TokenView edit(Membership member, String tokenId, Long ifMatch, EditTokenRequest edit) {
+        // Only what the edit sets is checked: a token made before the policy keeps the rest (GET policy lists it).
+        NamespacePolicy policy = policyOf(member.namespace());
+        if (edit.expiryGiven()) {
+            policy.checkExpiry(edit.expiresInDays());
+        }
+        policy.checkPermissions(edit.permission(), edit.repositoriesGiven() ? edit.repositories() : null);
         Instant now = now();
         TokenRecord changed = change(member, tokenId, ifMatch, null, current -> {
             TokenRecord.Builder next = current.toBuilder();
@@ -115,8 +127,71 @@ public final class TokenService {
 
     /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
     public TokenView setStatus(Membership member, String tokenId, Long ifMatch, TokenStatus status) {
-        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> current.toBuilder().status(status).build());
+        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> current.status() == status ? current
+                : current.toBuilder().status(status).disabledReason(null).build());
         return TokenView.of(changed, now());
+    }
+
+    /**
+     * The service disables a token by itself, for {@code reason} ({@link TokenRecord#LEAK_REPORTED}, {@link TokenRecord#UNUSED}),
+     * which the token keeps until it is enabled again; {@code stillApplies} is asked again of each fresh read, so a
+     * token that no longer qualifies (used meanwhile) is left as it is.
+     */
+    public TokenView disableFor(Membership member, String tokenId, String reason, Predicate<TokenRecord> stillApplies) {
+        TokenRecord changed = change(member, tokenId, null, null, current -> stillApplies.test(current)
+                ? current.toBuilder().status(TokenStatus.DISABLED).disabledReason(reason).build() : current);
+        return TokenView.of(changed, now());
+    }
+
+    /** The namespace's policy (its rules null if it has none) and the tokens that break it; owners only. */
+    public PolicyView policy(Membership member) {
+        member.requireOwner();
+        return viewOf(policyOf(member.namespace()));
+    }
+
+    /**
+     * Replaces the namespace's policy, guarded by its version ({@code ifMatch}; with none given, whatever is stored);
+     * owners only. Existing tokens are left as they are: the answer lists those that break the new policy.
+     */
+    public PolicyView setPolicy(Membership member, Long ifMatch, NamespacePolicy policy) {
+        member.requireOwner();
+        for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
+            NamespacePolicy current = policyOf(member.namespace());
+            if (ifMatch != null && (!current.exists() || ifMatch != current.version().longValue())) {
+                throw new DomainException.PreconditionFailed();
+            }
+            NamespacePolicy next = policy.written(now(), member.subject(), current.version() + 1);
+            try {
+                store.putPolicy(next, current.version());
+                return viewOf(next);
+            } catch (TokenStore.ConditionFailed e) {
+                failIfPinned(ifMatch);
+                Backoff.pause(attempt);
+            }
+        }
+        throw concurrentModification();
+    }
+
+    private NamespacePolicy policyOf(String namespace) {
+        return store.findPolicy(namespace).orElseGet(() -> NamespacePolicy.none(namespace));
+    }
+
+    private PolicyView viewOf(NamespacePolicy policy) {
+        return PolicyView.of(policy, policy.violations(allTokens(policy.namespace()), now()));
+    }
+
+    /** Every token of the namespace, page by page. */
+    public List<TokenRecord> allTokens(String namespace) {
+        List<TokenRecord> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<TokenRecord> page = store.listTokens(namespace, MAX_PAGE_SIZE, after);
+            all.addAll(page);
+            if (page.size() < MAX_PAGE_SIZE) {
+                return all;
+            }
+            after = page.getLast().id();
+        }
     }
 
     /**

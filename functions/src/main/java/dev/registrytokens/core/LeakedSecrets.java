@@ -1,0 +1,43 @@
+package dev.registrytokens.core;
+
+/**
+ * Secrets reported leaked (GitHub secret scanning): a reported secret that is the current secret of a token disables
+ * that token at once ({@link TokenRecord#LEAK_REPORTED}, not deleted, so its owners see what happened). Says only
+ * whether the secret was live, which whoever holds the secret can find out anyway.
+ */
+public final class LeakedSecrets {
+    private final TokenStore store;
+    private final SecretMacs macs;
+    private final TokenService tokens;
+
+    public LeakedSecrets(TokenStore store, SecretMacs macs, TokenService tokens) {
+        this.store = store;
+        this.macs = macs;
+        this.tokens = tokens;
+    }
+
+    /**
+     * True when {@code secret} is a current secret of an unexpired token, which is now disabled; false for anything
+     * else. A malformed secret (or a bad checksum) costs no call at all; an unknown one a MAC and a lookup, no write.
+     */
+    public boolean revoke(String secret) {
+        if (!Secrets.isWellFormed(secret)) {
+            return false;
+        }
+        var login = store.findLoginByMac(macs.macOf(secret));
+        if (login.isEmpty() || login.get().tokenId() == null || login.get().namespace() == null || login.get().legacyAccountId() != null) {
+            return false;
+        }
+        try {
+            tokens.disableFor(Membership.system(login.get().namespace()), login.get().tokenId(), TokenRecord.LEAK_REPORTED, token -> true);
+            return true;
+        } catch (DomainException.NotFound gone) {
+            return false;
+        } catch (DomainException.Conflict conflict) {
+            if ("token_expired".equals(conflict.code())) {
+                return false;
+            }
+            throw conflict;
+        }
+    }
+}
