@@ -1,6 +1,8 @@
 package dev.registrytokens.aws;
 
+import dev.registrytokens.core.LeakedSecrets;
 import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.UnusedTokenSweep;
 import dev.registrytokens.core.adapters.DynamoDbLoginStore;
 import dev.registrytokens.core.adapters.DynamoDbTokenStore;
 import dev.registrytokens.core.adapters.KmsSecretMacs;
@@ -109,6 +111,19 @@ public final class AwsClients {
     /** The token service of the functions that never make secrets: the table only, no KMS client. */
     public static TokenService tokenServiceWithoutSecrets() {
         return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null, Clock.systemUTC());
+    }
+
+    /** Leak reports: the table (with its MAC index) and the MAC key, disabling through the token service. */
+    public static LeakedSecrets leakedSecrets() {
+        DynamoDbTokenStore store = new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME"));
+        return new LeakedSecrets(store, new KmsSecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
+                new TokenService(store, null, Clock.systemUTC()));
+    }
+
+    /** The daily sweep of unused tokens over the table. */
+    public static UnusedTokenSweep unusedTokenSweep() {
+        DynamoDbTokenStore store = new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME"));
+        return new UnusedTokenSweep(store, new TokenService(store, null, Clock.systemUTC()), Clock.systemUTC());
     }
 
     /** Registry logins over the same table and MAC key, throttled as the template configures. */
