@@ -83,6 +83,14 @@ public final class ApiCall {
         return this;
     }
 
+    /** The same route in another namespace: the path's {@code {namespace}} (for routes that exist only under it). */
+    public ApiCall inNamespace(String namespace) {
+        event.setRawPath(event.getRawPath().replaceFirst("^/namespaces/[^/]+", "/namespaces/" + namespace));
+        event.getRequestContext().getHttp().setPath(event.getRawPath());
+        pathParameter("namespace", namespace);
+        return this;
+    }
+
     /** No authorizer result at all, as if the route were reached without a verified JWT. */
     public ApiCall anonymous() {
         event.getRequestContext().setAuthorizer(null);
