@@ -1,44 +1,35 @@
 package dev.registrytokens.core;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** CIDR blocks as allowed sources are written: {@code 203.0.113.0/24} or {@code 2001:db8::/32}, never a host name. */
+/**
+ * CIDR blocks as allowed sources are written: {@code 203.0.113.0/24} or {@code 2001:db8::/32} (IPv6 in hexadecimal
+ * groups, no embedded IPv4 and no zone). The OpenAPI document's {@code Cidr} pattern is exactly {@link #PATTERN}.
+ */
 public final class Cidrs {
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-    private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
+    private static final String IPV4 = "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+    private static final String IPV4_PREFIX = "(3[0-2]|[12]?[0-9])";
+    private static final String GROUP = "[0-9a-fA-F]{1,4}";
+    private static final String IPV6 = "((" + GROUP + ":){7}" + GROUP
+            + "|(" + GROUP + ":){1,7}:"
+            + "|(" + GROUP + ":){1,6}:" + GROUP
+            + "|(" + GROUP + ":){1,5}(:" + GROUP + "){1,2}"
+            + "|(" + GROUP + ":){1,4}(:" + GROUP + "){1,3}"
+            + "|(" + GROUP + ":){1,3}(:" + GROUP + "){1,4}"
+            + "|(" + GROUP + ":){1,2}(:" + GROUP + "){1,5}"
+            + "|" + GROUP + ":(:" + GROUP + "){1,6}"
+            + "|:((:" + GROUP + "){1,7}|:))";
+    private static final String IPV6_PREFIX = "(12[0-8]|1[01][0-9]|[1-9]?[0-9])";
+    public static final String PATTERN = "^(" + IPV4 + "/" + IPV4_PREFIX + "|" + IPV6 + "/" + IPV6_PREFIX + ")$";
+    private static final Pattern CIDR = Pattern.compile(PATTERN);
 
     private Cidrs() {
     }
 
-    /** Why {@code cidr} is no CIDR block (empty when it is one). Parses literals only: no name is ever looked up. */
+    /** Why {@code cidr} is no CIDR block (empty when it is one). Plain text matching: no name is ever looked up. */
     public static Optional<String> problemWith(String cidr) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0 || !PREFIX.matcher(cidr.substring(slash + 1)).matches()) {
-            return Optional.of("must be an address and a prefix length, such as 203.0.113.0/24 or 2001:db8::/32");
-        }
-        String address = cidr.substring(0, slash);
-        int prefix = Integer.parseInt(cidr.substring(slash + 1));
-        boolean v4 = IPV4.matcher(address).matches();
-        if (!v4 && !(address.contains(":") && IPV6.matcher(address).matches() && isIpv6Literal(address))) {
-            return Optional.of("must start with an IPv4 or IPv6 address");
-        }
-        int bits = v4 ? 32 : 128;
-        if (prefix > bits) {
-            return Optional.of("has a prefix length over " + bits);
-        }
-        return Optional.empty();
-    }
-
-    private static boolean isIpv6Literal(String address) {
-        try {
-            // A literal with a colon is parsed, never resolved.
-            return InetAddress.getByName(address).getAddress().length == 16;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return CIDR.matcher(cidr).matches() ? Optional.empty()
+                : Optional.of("must be an IPv4 or IPv6 CIDR block, such as 203.0.113.0/24 or 2001:db8::/32 (prefix up to 32 or 128)");
     }
 }

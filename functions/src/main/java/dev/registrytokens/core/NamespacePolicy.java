@@ -12,7 +12,8 @@ import java.util.Set;
  * that the daily sweep finds every policy with one query. Each rule null means "no rule":
  * <ul>
  *   <li>{@code maxLifetimeDays}: a token's expiry may be set at most this many days ahead;</li>
- *   <li>{@code allowNeverExpires}: false refuses tokens that never expire (null: allowed unless a maximum lifetime is set);</li>
+ *   <li>{@code allowNeverExpires}: whether a token may never expire (null: only while no maximum lifetime is set); the
+ *   maximum lifetime bounds the tokens that do expire;</li>
  *   <li>{@code allowedPermissions}: the permissions a token and its repository rules may grant;</li>
  *   <li>{@code disableUnusedAfterDays}: the sweep disables a token unused (since its last login, or its creation) this long;</li>
  *   <li>{@code defaultAllowedSources}: the CIDRs a token created without its own allowed sources gets.</li>
@@ -45,15 +46,10 @@ public record NamespacePolicy(
         return new NamespacePolicy(PARTITION, sortKey(namespace), namespace, null, null, null, null, null, null, null, 0L);
     }
 
-    /** The policy as a caller wrote it, checked for rules that contradict each other. */
+    /** The policy as a caller wrote it. */
     public static NamespacePolicy of(String namespace, Integer maxLifetimeDays, Boolean allowNeverExpires,
                                      List<Permission> allowedPermissions, Integer disableUnusedAfterDays,
                                      List<String> defaultAllowedSources) {
-        if (maxLifetimeDays != null && Boolean.TRUE.equals(allowNeverExpires)) {
-            throw new DomainException.InvalidInput("invalid_value",
-                    "allowNeverExpires cannot be true while maxLifetimeDays is set: a token that never expires outlives any maximum.",
-                    "allowNeverExpires");
-        }
         return new NamespacePolicy(PARTITION, sortKey(namespace), namespace, maxLifetimeDays, allowNeverExpires,
                 allowedPermissions == null ? null : List.copyOf(allowedPermissions), disableUnusedAfterDays,
                 defaultAllowedSources == null ? null : List.copyOf(defaultAllowedSources), null, null, null);

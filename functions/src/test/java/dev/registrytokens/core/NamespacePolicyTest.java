@@ -65,10 +65,23 @@ class NamespacePolicyTest {
     }
 
     @Test
-    void allowNeverExpiresCannotContradictAMaximumLifetime() {
-        DomainException.InvalidInput refused = assertThrows(DomainException.InvalidInput.class,
-                () -> NamespacePolicy.of("team", 30, true, null, null, null));
-        assertEquals("allowNeverExpires", refused.field());
+    void allowNeverExpiresTrueLetsTokensNeverExpireBesideAMaximumForTheOthers() {
+        setPolicy(30, true, null, null);
+        assertNull(create("forever", Permission.PULL, null, null).expiresAt());
+        assertViolation("expiresInDays", () -> create("long", Permission.PULL, null, 31));
+    }
+
+    @Test
+    void cidrsAreIpv4OrIpv6BlocksWithTheirPrefixInRange() {
+        for (String valid : List.of("203.0.113.0/24", "0.0.0.0/0", "10.1.2.3/32", "2001:db8::/32", "::/0", "::1/128", "FE80::1/64")) {
+            assertTrue(Cidrs.problemWith(valid).isEmpty(), valid);
+        }
+        for (String invalid : List.of("10.0.0.0/33", "10.0.0.0", "256.0.0.0/8", "2001:db8::/129", "host.example/8", "::ffff:1.2.3.4/96",
+                "fe80::1%eth0/64", "1::2::3/64", "10.0.0.0/08", " 10.0.0.0/8")) {
+            assertTrue(Cidrs.problemWith(invalid).isPresent(), invalid);
+        }
+        assertEquals(Cidrs.PATTERN, dev.registrytokens.testkit.OpenApiContract.document().at("/components/schemas/Cidr/pattern").asText(),
+                "the document's pattern is the one enforced, so the fuzzer's valid CIDRs are accepted and its invalid ones refused");
     }
 
     @Test

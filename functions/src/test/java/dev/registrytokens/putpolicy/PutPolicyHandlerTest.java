@@ -93,7 +93,6 @@ class PutPolicyHandlerTest {
             {"maxLifetimeDays":0}                              | invalid_value | maxLifetimeDays
             {"maxLifetimeDays":"90"}                           | invalid_type  | maxLifetimeDays
             {"allowNeverExpires":"no"}                         | invalid_type  | allowNeverExpires
-            {"maxLifetimeDays":30,"allowNeverExpires":true}    | invalid_value | allowNeverExpires
             {"allowedPermissions":[]}                          | invalid_value | allowedPermissions
             {"allowedPermissions":["PUSH"]}                    | invalid_value | allowedPermissions[0]
             {"disableUnusedAfterDays":3651}                    | invalid_value | disableUnusedAfterDays
