@@ -53,5 +53,13 @@ export function createApi(baseUrl, bearer) {
         remove: (token) => request('DELETE', tokenPath(token.id), { version: token.version }),
       };
     },
+    /** The namespace's policy (owners only), under /namespaces/{namespace}/policy; put sends the version read (If-Match). */
+    policyOf(namespace) {
+      const path = `/namespaces/${encodeURIComponent(namespace)}/policy`;
+      return {
+        get: () => request('GET', path),
+        put: (fields, version) => request('PUT', path, { body: fields, version: version > 0 ? version : undefined }),
+      };
+    },
   };
 }

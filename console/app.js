@@ -5,6 +5,8 @@ const $ = (id) => document.getElementById(id);
 const DAY = 24 * 60 * 60 * 1000;
 const PERMISSIONS = { PULL: 'Pull', PULL_PUSH: 'Pull & Push' };
 const STATUSES = { ENABLED: 'Enabled', DISABLED: 'Disabled' };
+// Why the service itself disabled a token (its disabledReason).
+const DISABLED_REASONS = { leak_reported: 'Secret reported leaked', unused: 'Unused too long (policy)' };
 // The API names these fields in its errors; each has its message slot next to its input.
 const FIELD_ERRORS = { name: 'name-error', expiresInDays: 'days-error', permission: 'permission-error', description: 'description-error' };
 const FIELD_INPUTS = { name: 'name', expiresInDays: 'days', description: 'description' };
@@ -24,6 +26,7 @@ const relativeDays = new Intl.RelativeTimeFormat(undefined, { numeric: 'always' 
 
 const state = {
   config: null, api: null, subject: null, memberships: [], namespace: null, role: null, tokens: [], nextCursor: null, menuToken: null,
+  policyVersion: 0,
 };
 
 /** The token calls of the namespace shown. */
@@ -136,6 +139,12 @@ function row(token) {
   badge.className = `badge ${token.status.toLowerCase()}`;
   badge.textContent = STATUSES[token.status] ?? token.status;
   status.append(badge);
+  if (token.status === 'DISABLED' && DISABLED_REASONS[token.disabledReason]) {
+    const reason = document.createElement('span');
+    reason.className = `reason ${token.disabledReason}`;
+    reason.textContent = DISABLED_REASONS[token.disabledReason];
+    status.append(' ', reason);
+  }
   const expires = expiresCell(token);
   const lastUsed = textCell('Last used', token.lastUsedAt ? '' : 'Never');
   if (token.lastUsedAt) lastUsed.append(timeElement(token.lastUsedAt));
@@ -157,6 +166,16 @@ function render() {
   $('token-table').hidden = state.tokens.length === 0;
   $('empty').hidden = state.tokens.length > 0;
   $('load-more').hidden = !state.nextCursor;
+  renderLeakBanner();
+}
+
+/** A banner over the list while any token shown is disabled because its secret was reported leaked. */
+function renderLeakBanner() {
+  const leaked = state.tokens.filter((token) => token.status === 'DISABLED' && token.disabledReason === 'leak_reported');
+  $('leak-banner').hidden = leaked.length === 0;
+  $('leak-banner').textContent = leaked.length === 0 ? '' : `${leaked.map((token) => token.name).join(', ')}: `
+    + `disabled because ${leaked.length === 1 ? 'its secret was' : 'their secrets were'} found in public (GitHub secret scanning). `
+    + 'Reset the secret, update the pipelines that use it, then enable the token again.';
 }
 
 /** The page's controls for the role in the namespace shown: a viewer gets no + and no actions column. */
@@ -164,6 +183,7 @@ function renderRole() {
   const viewer = state.role === 'viewer';
   $('create').hidden = viewer;
   $('activity').hidden = false;
+  $('open-policy').hidden = state.role !== 'owner';
   $('actions-header').hidden = viewer;
   $('role-hint').textContent = ROLE_HINTS[state.role]?.(state.namespace) ?? '';
   const empty = $('empty');
@@ -193,6 +213,7 @@ async function load({ more = false } = {}) {
 
 /** Shows one of the caller's namespaces: its role's controls, then its tokens. */
 async function showNamespace(namespace) {
+  showPolicyPage(false);
   const membership = state.memberships.find((candidate) => candidate.namespace === namespace) ?? state.memberships[0];
   state.namespace = membership.namespace;
   state.role = membership.role;
@@ -684,10 +705,89 @@ $('secret-dialog').addEventListener('click', async (event) => {
   }
 });
 
+// --- the policy page (owners) -------------------------------------------------------------------------------------
+
+const policyApi = () => state.api.policyOf(state.namespace);
+
+function showPolicyPage(show) {
+  $('tokens').hidden = show;
+  $('policy-page').hidden = !show;
+}
+
+function renderPolicy(policy) {
+  state.policyVersion = policy.version;
+  $('policy-namespace').textContent = policy.namespace;
+  $('policy-max-days').value = policy.maxLifetimeDays ?? '';
+  $('policy-never').value = policy.version === 0 ? '' : String(policy.allowNeverExpires);
+  for (const box of document.querySelectorAll('[name=policy-permission]')) {
+    box.checked = !policy.allowedPermissions || policy.allowedPermissions.includes(box.value);
+  }
+  $('policy-unused-days').value = policy.disableUnusedAfterDays ?? '';
+  $('policy-sources').value = (policy.defaultAllowedSources ?? []).join('\n');
+  const names = new Map(state.tokens.map((token) => [token.id, token.name]));
+  $('policy-violation-rows').replaceChildren(...policy.violations.map((violation) => {
+    const tr = document.createElement('tr');
+    tr.append(textCell('Token', violation.name ?? names.get(violation.tokenId) ?? violation.tokenId, 'long name'),
+      textCell('Field', violation.field, 'mono'), textCell('Problem', violation.message, 'long'));
+    return tr;
+  }));
+  $('policy-violations').hidden = policy.violations.length === 0;
+  $('policy-no-violations').hidden = policy.violations.length > 0;
+}
+
+async function openPolicy() {
+  $('policy-error').hidden = true;
+  try {
+    renderPolicy(await policyApi().get());
+    showPolicyPage(true);
+    $('close-policy').focus();
+  } catch (error) {
+    handleFailure(error);
+  }
+}
+
+function policyFields() {
+  const days = (id) => ($(id).value === '' ? null : Number($(id).value));
+  const permissions = [...document.querySelectorAll('[name=policy-permission]:checked')].map((box) => box.value);
+  const sources = $('policy-sources').value.split(/\s+/).filter(Boolean);
+  const never = $('policy-never').value;
+  return {
+    maxLifetimeDays: days('policy-max-days'),
+    allowNeverExpires: never === '' ? null : never === 'true',
+    allowedPermissions: permissions.length === 2 ? null : permissions,
+    disableUnusedAfterDays: days('policy-unused-days'),
+    defaultAllowedSources: sources.length === 0 ? null : sources,
+  };
+}
+
+$('open-policy').addEventListener('click', () => openPolicy());
+$('close-policy').addEventListener('click', () => {
+  showPolicyPage(false);
+  $('open-policy').focus();
+});
+$('policy-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('policy-error').hidden = true;
+  try {
+    renderPolicy(await policyApi().put(policyFields(), state.policyVersion));
+    announce(`The policy of ${state.namespace} is saved.`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      handleFailure(error);
+      return;
+    }
+    $('policy-error').textContent = error.status === 412
+      ? 'The policy was changed elsewhere. Go back and open it again to see its current state.'
+      : (error.field ? `${error.field}: ` : '') + error.message;
+    $('policy-error').hidden = false;
+  }
+});
+
 // --- start --------------------------------------------------------------------------------------------------------
 
 function showSignedOut(message) {
   $('tokens').hidden = true;
+  $('policy-page').hidden = true;
   $('sign-out').hidden = true;
   $('signed-out').hidden = false;
   $('sign-in-error').textContent = message ?? '';

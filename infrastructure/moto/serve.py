@@ -100,7 +100,9 @@ def dynamodb_authorizations(handler: DynamoHandler) -> list[Authorization]:
         return authorizations
     if operation == "Query":
         table = body["TableName"]
-        return [Authorization("dynamodb:Query", table_arn(table), {"dynamodb:LeadingKeys": query_partition(body, hash_key(table))})]
+        # As AWS does: a query of an index is authorized on the index's ARN, not the table's.
+        resource = table_arn(table) + (f"/index/{body['IndexName']}" if "IndexName" in body else "")
+        return [Authorization("dynamodb:Query", resource, {"dynamodb:LeadingKeys": query_partition(body, hash_key(table))})]
     if "TableName" in body:
         return [Authorization(f"dynamodb:{operation}", table_arn(body["TableName"]))]
     return [Authorization(f"dynamodb:{operation}", "*")]

@@ -5,6 +5,8 @@ import dev.registrytokens.core.AuditLog;
 import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.adapters.DynamoDbAuditStore;
+import dev.registrytokens.core.LeakedSecrets;
+import dev.registrytokens.core.UnusedTokenSweep;
 import dev.registrytokens.core.adapters.DynamoDbLoginStore;
 import dev.registrytokens.core.adapters.DynamoDbTokenStore;
 import dev.registrytokens.core.adapters.EventBridgeAuditEvents;
@@ -150,6 +152,19 @@ public final class AwsClients {
         detail.put("eventId", record.id());
         detail.putAll(Json.MAPPER.convertValue(AuditEntry.of(record), Map.class));
         return Json.write(detail);
+    }
+
+    /** Leak reports: the table (with its MAC index) and the MAC key, disabling through the token service. */
+    public static LeakedSecrets leakedSecrets() {
+        DynamoDbTokenStore store = new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME"));
+        return new LeakedSecrets(store, new KmsSecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
+                new TokenService(store, null, Clock.systemUTC(), auditRetention()));
+    }
+
+    /** The daily sweep of unused tokens over the table. */
+    public static UnusedTokenSweep unusedTokenSweep() {
+        DynamoDbTokenStore store = new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME"));
+        return new UnusedTokenSweep(store, new TokenService(store, null, Clock.systemUTC(), auditRetention()), Clock.systemUTC());
     }
 
     /** Registry logins over the same table and MAC key, throttled as the template configures. */

@@ -9,7 +9,9 @@ public enum AuditAction {
     RESET("Token Reset"),
     ENABLE("Token Enabled"),
     DISABLE("Token Disabled"),
-    DELETE("Token Deleted");
+    DELETE("Token Deleted"),
+    /** The service disabled the token because its secret was reported leaked. */
+    LEAK_REPORTED("Token Leaked");
 
     private final String detailType;
 
@@ -17,7 +19,8 @@ public enum AuditAction {
         this.detailType = detailType;
     }
 
-    /** The lowercase name the audit log and the API use: create, edit, reset, enable, disable, delete. */
+    /** The lowercase name the audit log and the API use: create, edit, reset, enable, disable, delete,
+     * leak_reported. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

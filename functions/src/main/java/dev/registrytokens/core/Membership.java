@@ -26,6 +26,13 @@ public record Membership(String subject, String namespace, Role role, RequestOri
         return new Membership(subject, namespace, role, requestOrigin);
     }
 
+    /** Only owners read and set the namespace's policy. */
+    public void requireOwner() {
+        if (role != Role.OWNER) {
+            throw new DomainException.Forbidden("forbidden", "Only owners of " + namespace + " may read or set its policy.", null);
+        }
+    }
+
     /** Members and owners create tokens. */
     public void requireCreate() {
         if (!role.atLeast(Role.MEMBER)) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,6 +51,10 @@ public final class TokenService {
 
     public TokenView create(Membership member, CreateTokenRequest request) {
         member.requireCreate();
+        // Before the MAC: a request the policy refuses costs no KMS call.
+        NamespacePolicy policy = policyOf(member.namespace());
+        policy.checkExpiry(request.expiresInDays());
+        policy.checkPermissions(request.permission(), request.repositories());
         Instant now = now();
         String secret = Secrets.generate();
         // KMS first: if it fails, nothing has been written.
@@ -99,6 +104,12 @@ public final class TokenService {
     }
 
     public TokenView edit(Membership member, String tokenId, Long ifMatch, EditTokenRequest edit) {
+        // Only what the edit sets is checked: a token made before the policy keeps the rest (GET policy lists it).
+        NamespacePolicy policy = policyOf(member.namespace());
+        if (edit.expiryGiven()) {
+            policy.checkExpiry(edit.expiresInDays());
+        }
+        policy.checkPermissions(edit.permission(), edit.repositoriesGiven() ? edit.repositories() : null);
         Instant now = now();
         TokenRecord changed = change(member, tokenId, ifMatch, null, AuditAction.EDIT, current -> {
             TokenRecord.Builder next = current.toBuilder();
@@ -133,8 +144,74 @@ public final class TokenService {
     /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
     public TokenView setStatus(Membership member, String tokenId, Long ifMatch, TokenStatus status) {
         TokenRecord changed = change(member, tokenId, ifMatch, null, status == TokenStatus.ENABLED ? AuditAction.ENABLE : AuditAction.DISABLE,
-                current -> current.toBuilder().status(status).build());
+                current -> current.status() == status ? current : current.toBuilder().status(status).disabledReason(null).build());
         return TokenView.of(changed, now());
+    }
+
+    /**
+     * The service disables a token by itself, for {@code reason} ({@link TokenRecord#LEAK_REPORTED}, {@link TokenRecord#UNUSED}),
+     * which the token keeps until it is enabled again; {@code stillApplies} is asked again of each fresh read, so a
+     * token that no longer qualifies (used meanwhile) is left as it is. A leak is audited as {@code leak_reported}, with
+     * {@code report} (the report's url and source) among its changes; an unused token as a disable.
+     */
+    public TokenView disableFor(Membership member, String tokenId, String reason, Map<String, String> report,
+                                Predicate<TokenRecord> stillApplies) {
+        AuditAction action = TokenRecord.LEAK_REPORTED.equals(reason) ? AuditAction.LEAK_REPORTED : AuditAction.DISABLE;
+        List<FieldChange> reported = report.entrySet().stream().map(entry -> new FieldChange(entry.getKey(), null, entry.getValue())).toList();
+        TokenRecord changed = change(member, tokenId, null, null, action, reported, current -> stillApplies.test(current)
+                ? current.toBuilder().status(TokenStatus.DISABLED).disabledReason(reason).build() : current);
+        return TokenView.of(changed, now());
+    }
+
+    /** The namespace's policy (its rules null if it has none) and the tokens that break it; owners only. */
+    public PolicyView policy(Membership member) {
+        member.requireOwner();
+        return viewOf(policyOf(member.namespace()));
+    }
+
+    /**
+     * Replaces the namespace's policy, guarded by its version ({@code ifMatch}; with none given, whatever is stored);
+     * owners only. Existing tokens are left as they are: the answer lists those that break the new policy.
+     */
+    public PolicyView setPolicy(Membership member, Long ifMatch, NamespacePolicy policy) {
+        member.requireOwner();
+        for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
+            NamespacePolicy current = policyOf(member.namespace());
+            if (ifMatch != null && (!current.exists() || ifMatch != current.version().longValue())) {
+                throw new DomainException.PreconditionFailed();
+            }
+            NamespacePolicy next = policy.written(now(), member.subject(), current.version() + 1);
+            try {
+                store.putPolicy(next, current.version());
+                return viewOf(next);
+            } catch (TokenStore.ConditionFailed e) {
+                failIfPinned(ifMatch);
+                Backoff.pause(attempt);
+            }
+        }
+        throw concurrentModification();
+    }
+
+    private NamespacePolicy policyOf(String namespace) {
+        return store.findPolicy(namespace).orElseGet(() -> NamespacePolicy.none(namespace));
+    }
+
+    private PolicyView viewOf(NamespacePolicy policy) {
+        return PolicyView.of(policy, policy.violations(allTokens(policy.namespace()), now()));
+    }
+
+    /** Every token of the namespace, page by page. */
+    public List<TokenRecord> allTokens(String namespace) {
+        List<TokenRecord> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<TokenRecord> page = store.listTokens(namespace, MAX_PAGE_SIZE, after);
+            all.addAll(page);
+            if (page.size() < MAX_PAGE_SIZE) {
+                return all;
+            }
+            after = page.getLast().id();
+        }
     }
 
     /**
@@ -166,6 +243,12 @@ public final class TokenService {
      */
     private TokenRecord change(Membership member, String tokenId, Long ifMatch, byte[] newMac, AuditAction action,
                                UnaryOperator<TokenRecord> change) {
+        return change(member, tokenId, ifMatch, newMac, action, List.of(), change);
+    }
+
+    /** {@link #change}, with {@code context} added to the audit record's changes (what the change was made on). */
+    private TokenRecord change(Membership member, String tokenId, Long ifMatch, byte[] newMac, AuditAction action,
+                               List<FieldChange> context, UnaryOperator<TokenRecord> change) {
         for (int attempt = 1; attempt <= MAX_CHANGE_ATTEMPTS; attempt++) {
             Instant now = now();
             TokenRecord current = load(member, tokenId);
@@ -181,7 +264,9 @@ public final class TokenService {
             TokenRecord next = proposed.toBuilder().version(current.version() + 1).updatedAt(now).build();
             try {
                 // Fails if the login record is gone or another token's: only if this one expired meanwhile, which the next attempt says.
-                store.update(current, next, newMac, now, audit(member, action, next, changes(current, next), now));
+                List<FieldChange> changes = new ArrayList<>(changes(current, next));
+                changes.addAll(context);
+                store.update(current, next, newMac, now, audit(member, action, next, changes, now));
                 return next;
             } catch (TokenStore.ConditionFailed e) {
                 failIfPinned(ifMatch);
@@ -217,6 +302,7 @@ public final class TokenService {
         fields.put("status", token -> token.status().name());
         fields.put("expiresAt", token -> token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString());
         fields.put("description", TokenRecord::description);
+        fields.put("disabledReason", TokenRecord::disabledReason);
         return Collections.unmodifiableMap(fields);
     }
 

@@ -48,4 +48,19 @@ public interface TokenStore {
 
     /** Up to {@code limit} of a namespace's tokens, newest first, starting after the token {@code afterId}. */
     List<TokenRecord> listTokens(String namespace, int limit, String afterId);
+
+    /** The namespace's policy, read strongly consistent; empty if its owners set none. */
+    Optional<NamespacePolicy> findPolicy(String namespace);
+
+    /** Writes the policy if the stored one is still at {@code expectedVersion} (0: none stored); else {@link ConditionFailed}. */
+    void putPolicy(NamespacePolicy policy, long expectedVersion);
+
+    /** Every namespace's policy (the daily sweep's list). */
+    List<NamespacePolicy> listPolicies();
+
+    /**
+     * The login record whose current secret has this MAC, if any: found through the table's {@code mac} index (eventually
+     * consistent), then read by key strongly consistent and kept only if its MAC is still that one.
+     */
+    Optional<LoginRecord> findLoginByMac(byte[] mac);
 }

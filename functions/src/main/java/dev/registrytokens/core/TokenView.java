@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A token as the API returns it. {@code repositories} null means every repository of the namespace. {@code secret} is
- * present only in the answers to create and reset (and the API writes it only there).
+ * present only in the answers to create and reset (and the API writes it only there). {@code disabledReason}: why the
+ * service disabled the token ({@code leak_reported}, {@code unused}), or null.
  */
 public record TokenView(
         String id,
@@ -23,7 +24,8 @@ public record TokenView(
         String updatedAt,
         String lastUsedAt,
         long version,
-        String secret) {
+        String secret,
+        String disabledReason) {
 
     public static TokenView of(TokenRecord token, Instant now) {
         return withSecret(token, now, null);
@@ -34,7 +36,7 @@ public record TokenView(
                 token.repositories(), token.status(),
                 token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString(),
                 token.isExpired(now), token.createdBy(), token.createdAt().toString(), token.updatedAt().toString(),
-                token.lastUsedAt() == null ? null : token.lastUsedAt().toString(), token.version(), secret);
+                token.lastUsedAt() == null ? null : token.lastUsedAt().toString(), token.version(), secret, token.disabledReason());
     }
 
     /** Secrets must not reach logs through a record's generated toString. */

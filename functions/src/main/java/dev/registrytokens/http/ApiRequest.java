@@ -209,6 +209,11 @@ public final class ApiRequest {
         return bytes;
     }
 
+    /** The body's bytes exactly as the client sent them (what a signature covers), at most 32 KiB. */
+    public byte[] rawBody() {
+        return body("invalid_request", "the signed report");
+    }
+
     /** An {@code application/x-www-form-urlencoded} body (an OAuth2 token request): each name's values, in order. */
     public Map<String, List<String>> formBody() {
         String contentType = header("Content-Type");

@@ -3,6 +3,7 @@ package dev.registrytokens.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registrytokens.core.PolicyView;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.json.Json;
 import java.util.HashMap;
@@ -31,6 +32,11 @@ public final class ApiResponses {
     /** A token, with its version as the ETag for a later If-Match. */
     public static APIGatewayV2HTTPResponse token(int status, TokenView token) {
         return json(status, token, Map.of("ETag", "\"" + token.version() + "\""));
+    }
+
+    /** A namespace's policy, with its version as the ETag for a later If-Match (none while it has no policy). */
+    public static APIGatewayV2HTTPResponse policy(PolicyView policy) {
+        return json(200, policy, policy.version() == 0 ? Map.of() : Map.of("ETag", "\"" + policy.version() + "\""));
     }
 
     /** A public, cacheable document (keys and certificates). */

@@ -22,6 +22,7 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     private final Map<String, TokenRecord> tokens = new HashMap<>();
     private final Map<String, LoginRecord> logins = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    private final Map<String, NamespacePolicy> policies = new HashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** Audit records by id (time-sortable), and the ids still in the outbox. */
     private final TreeMap<String, AuditRecord> audit = new TreeMap<>();
@@ -122,7 +123,7 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
             // Only what an edit may change: lastUsedAt and the rest stay as stored.
             tokens.put(keyOf(current), token.toBuilder().description(next.description()).permission(next.permission())
                     .repositories(next.repositories()).status(next.status()).expiresAt(next.expiresAt())
-                    .updatedAt(next.updatedAt()).version(next.version()).build());
+                    .updatedAt(next.updatedAt()).version(next.version()).disabledReason(next.disabledReason()).build());
             logins.put(current.username(), new LoginRecord(login.pk(), login.sk(), login.tokenId(), login.legacyAccountId(),
                     login.namespace(), next.permission(), next.repositories(), next.status(), next.expiresAt(),
                     newMac != null ? newMac : login.mac(), next.version()));
@@ -233,6 +234,34 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
         if (token != null && (token.lastUsedAt() == null || token.lastUsedAt().isBefore(limit))) {
             tokens.put(key, token.toBuilder().lastUsedAt(usedAt.truncatedTo(ChronoUnit.SECONDS)).build());
         }
+    }
+
+    @Override
+    public synchronized Optional<NamespacePolicy> findPolicy(String namespace) {
+        count("findPolicy");
+        return Optional.ofNullable(policies.get(namespace));
+    }
+
+    @Override
+    public synchronized void putPolicy(NamespacePolicy policy, long expectedVersion) {
+        count("putPolicy");
+        NamespacePolicy stored = policies.get(policy.namespace());
+        if (stored == null ? expectedVersion != 0 : stored.version() != expectedVersion) {
+            throw new ConditionFailed();
+        }
+        policies.put(policy.namespace(), policy);
+    }
+
+    @Override
+    public synchronized List<NamespacePolicy> listPolicies() {
+        count("listPolicies");
+        return List.copyOf(policies.values());
+    }
+
+    @Override
+    public synchronized Optional<LoginRecord> findLoginByMac(byte[] mac) {
+        count("findLoginByMac");
+        return logins.values().stream().filter(login -> SecretMacs.sameMac(login.mac(), mac)).findFirst();
     }
 
     /** The failed logins counted against a source in a window. */

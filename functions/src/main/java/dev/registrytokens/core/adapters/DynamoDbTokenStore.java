@@ -4,6 +4,8 @@ import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.Backoff;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
+import dev.registrytokens.core.NamespacePolicy;
+import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenStore;
 import java.time.Instant;
@@ -15,11 +17,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -37,8 +41,11 @@ public final class DynamoDbTokenStore implements TokenStore {
     private static final String TABLE = "The token table";
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
     /** What an edit, enable, disable or reset may change in each item; the rest is set once, at creation. */
-    private static final List<String> TOKEN_ATTRIBUTES = List.of("description", "permission", "repositories", "status", "expiresAt", "updatedAt", "version");
+    private static final List<String> TOKEN_ATTRIBUTES = List.of("description", "permission", "repositories", "status", "expiresAt", "updatedAt", "version",
+            "disabledReason");
     private static final List<String> LOGIN_ATTRIBUTES = List.of("permission", "repositories", "status", "expiresAt", "mac", "version");
+    /** The table's index of login records by their secret's MAC (keys only), for leak reports. */
+    static final String MAC_INDEX = "mac";
     private static final Condition ITEM_ABSENT = new Condition("attribute_not_exists(pk)", Map.of(), Map.of());
 
     private final DynamoDbClient dynamoDb;
@@ -168,6 +175,57 @@ public final class DynamoDbTokenStore implements TokenStore {
                 .limit(limit)
                 .exclusiveStartKey(afterId == null ? null : TableItems.tokenKey(partition, afterId))));
         return page.items().stream().map(TableItems.TOKEN::mapToItem).toList();
+    }
+
+    @Override
+    public Optional<NamespacePolicy> findPolicy(String namespace) {
+        return find(TableItems.policyKey(namespace)).map(TableItems.POLICY::mapToItem);
+    }
+
+    @Override
+    public void putPolicy(NamespacePolicy policy, long expectedVersion) {
+        Condition condition = expectedVersion == 0 ? ITEM_ABSENT : atVersion(expectedVersion);
+        try {
+            dynamoDb.putItem(request -> request.tableName(tableName).item(TableItems.POLICY.itemToMap(policy, true))
+                    .conditionExpression(condition.expression()).expressionAttributeNames(nullIfEmpty(condition.names()))
+                    .expressionAttributeValues(nullIfEmpty(condition.values())));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConditionFailed();
+        } catch (SdkClientException | DynamoDbException e) {
+            throw DependencyFailures.unavailable(TABLE, e);
+        }
+    }
+
+    @Override
+    public List<NamespacePolicy> listPolicies() {
+        List<NamespacePolicy> policies = new ArrayList<>();
+        Map<String, AttributeValue> after = null;
+        do {
+            Map<String, AttributeValue> start = after;
+            var page = read(() -> dynamoDb.query(request -> request.tableName(tableName)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", "pk"))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(NamespacePolicy.PARTITION)))
+                    .exclusiveStartKey(start)));
+            page.items().stream().map(TableItems.POLICY::mapToItem).forEach(policies::add);
+            after = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (after != null);
+        return policies;
+    }
+
+    @Override
+    public Optional<LoginRecord> findLoginByMac(byte[] mac) {
+        var found = read(() -> dynamoDb.query(request -> request.tableName(tableName).indexName(MAC_INDEX)
+                .keyConditionExpression("#mac = :mac")
+                .expressionAttributeNames(Map.of("#mac", "mac"))
+                .expressionAttributeValues(Map.of(":mac", AttributeValue.fromB(SdkBytes.fromByteArray(mac))))
+                .limit(1)));
+        if (found.items().isEmpty()) {
+            return Optional.empty();
+        }
+        // The index lags its table: the login record read by key decides.
+        return find(TableItems.key(found.items().getFirst().get("pk").s())).map(TableItems.LOGIN::mapToItem)
+                .filter(login -> SecretMacs.sameMac(login.mac(), mac));
     }
 
     private static Map<String, AttributeValue> tokenKey(TokenRecord token) {

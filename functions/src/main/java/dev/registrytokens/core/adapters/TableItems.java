@@ -7,12 +7,15 @@ import dev.registrytokens.core.AuditAction;
 import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Role;
+import dev.registrytokens.core.NamespacePolicy;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenStatus;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,6 +41,7 @@ final class TableItems {
             .addAttribute(Instant.class, a -> a.name("updatedAt").getter(TokenRecord::updatedAt).setter(TokenRecord.Builder::updatedAt))
             .addAttribute(Instant.class, a -> a.name("lastUsedAt").getter(TokenRecord::lastUsedAt).setter(TokenRecord.Builder::lastUsedAt))
             .addAttribute(Long.class, a -> a.name("version").getter(TokenRecord::version).setter(TokenRecord.Builder::version))
+            .addAttribute(String.class, a -> a.name("disabledReason").getter(TokenRecord::disabledReason).setter(TokenRecord.Builder::disabledReason))
             .build();
 
     static final TableSchema<LoginRecord> LOGIN = StaticImmutableTableSchema.builder(LoginRecord.class, LoginRecord.Builder.class)
@@ -87,6 +91,44 @@ final class TableItems {
 
     /** The one partition of the event outbox: every change's entry until its event is published, by audit id (oldest first). */
     static final String OUTBOX_PARTITION = "EVENT-OUTBOX";
+    /** A namespace's policy: {@code pk = POLICY}, {@code sk = NAMESPACE#<namespace>}. */
+    static final TableSchema<NamespacePolicy> POLICY = StaticImmutableTableSchema.builder(NamespacePolicy.class, PolicyBuilder.class)
+            .newItemBuilder(PolicyBuilder::new, PolicyBuilder::build)
+            .addAttribute(String.class, a -> a.name("pk").getter(NamespacePolicy::pk).setter((b, v) -> b.pk = v).tags(primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name("sk").getter(NamespacePolicy::sk).setter((b, v) -> b.sk = v).tags(primarySortKey()))
+            .addAttribute(String.class, a -> a.name("namespace").getter(NamespacePolicy::namespace).setter((b, v) -> b.namespace = v))
+            .addAttribute(Integer.class, a -> a.name("maxLifetimeDays").getter(NamespacePolicy::maxLifetimeDays).setter((b, v) -> b.maxLifetimeDays = v))
+            .addAttribute(Boolean.class, a -> a.name("allowNeverExpires").getter(NamespacePolicy::allowNeverExpires).setter((b, v) -> b.allowNeverExpires = v))
+            .addAttribute(EnhancedType.listOf(Permission.class), a -> a.name("allowedPermissions").getter(NamespacePolicy::allowedPermissions)
+                    .setter((b, v) -> b.allowedPermissions = v))
+            .addAttribute(Integer.class, a -> a.name("disableUnusedAfterDays").getter(NamespacePolicy::disableUnusedAfterDays)
+                    .setter((b, v) -> b.disableUnusedAfterDays = v))
+            .addAttribute(EnhancedType.listOf(String.class), a -> a.name("defaultAllowedSources").getter(NamespacePolicy::defaultAllowedSources)
+                    .setter((b, v) -> b.defaultAllowedSources = v))
+            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(NamespacePolicy::updatedAt).setter((b, v) -> b.updatedAt = v))
+            .addAttribute(String.class, a -> a.name("updatedBy").getter(NamespacePolicy::updatedBy).setter((b, v) -> b.updatedBy = v))
+            .addAttribute(Long.class, a -> a.name("version").getter(NamespacePolicy::version).setter((b, v) -> b.version = v))
+            .build();
+
+    /** The policy item's builder, for its schema alone. */
+    static final class PolicyBuilder {
+        private String pk;
+        private String sk;
+        private String namespace;
+        private Integer maxLifetimeDays;
+        private Boolean allowNeverExpires;
+        private List<Permission> allowedPermissions;
+        private Integer disableUnusedAfterDays;
+        private List<String> defaultAllowedSources;
+        private Instant updatedAt;
+        private String updatedBy;
+        private Long version;
+
+        NamespacePolicy build() {
+            return new NamespacePolicy(pk, sk, namespace, maxLifetimeDays, allowNeverExpires, allowedPermissions, disableUnusedAfterDays,
+                    defaultAllowedSources, updatedAt, updatedBy, version);
+        }
+    }
 
     private TableItems() {
     }
@@ -98,6 +140,10 @@ final class TableItems {
 
     static Map<String, AttributeValue> loginKey(String username) {
         return key(LoginRecord.key(username));
+    }
+
+    static Map<String, AttributeValue> policyKey(String namespace) {
+        return Map.of("pk", AttributeValue.fromS(NamespacePolicy.PARTITION), "sk", AttributeValue.fromS(NamespacePolicy.sortKey(namespace)));
     }
 
     static Map<String, AttributeValue> tokenKey(String partition, String tokenId) {

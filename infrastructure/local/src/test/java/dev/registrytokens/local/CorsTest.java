@@ -18,7 +18,7 @@ class CorsTest {
     @Test
     void readsTheTemplatesConfigurationWithTheLocalConsoleAsItsOnlyOrigin() {
         assertEquals(List.of(CONSOLE), cors.allowOrigins());
-        assertEquals(List.of("GET", "POST", "PATCH", "DELETE"), cors.allowMethods());
+        assertEquals(List.of("GET", "POST", "PUT", "PATCH", "DELETE"), cors.allowMethods());
         assertEquals(List.of("authorization", "content-type", "if-match"), cors.allowHeaders());
         assertEquals(List.of("etag"), cors.exposeHeaders());
         assertEquals(600, cors.maxAge());

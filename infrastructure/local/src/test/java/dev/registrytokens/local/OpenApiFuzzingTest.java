@@ -40,14 +40,14 @@ class OpenApiFuzzingTest {
      * The only answers to schema-valid requests that are not acceptances, in schemathesis's configuration:
      * <ol>
      * <li>412 from a write whose If-Match is any well-formed entity-tag: the grammar admits every tag, and only the
-     * token's current version matches one (a version number the fuzzer cannot know).</li>
+     * token's (or the namespace policy's) current version matches one (a version number the fuzzer cannot know).</li>
      * <li>400 from {@code POST /v2/token}'s password grant, and only with {@code invalid_grant}: the fields are well formed,
      * but no registry token has those credentials. {@link #HOOKS} fails every other 400 there.</li>
      * </ol>
      */
     private static final String EXEMPTIONS = """
             [[operations]]
-            include-name-regex = "^(PATCH|POST|DELETE) (/namespaces/\\\\{namespace\\\\})?/tokens/\\\\{id\\\\}"
+            include-name-regex = "^((PATCH|POST|DELETE) (/namespaces/\\\\{namespace\\\\})?/tokens/\\\\{id\\\\}|PUT /namespaces/\\\\{namespace\\\\}/policy)"
             checks.positive_data_acceptance.expected-statuses = [%1$s, "412"]
 
             [checks.negative_data_rejection]

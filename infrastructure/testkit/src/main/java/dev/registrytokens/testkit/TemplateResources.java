@@ -8,6 +8,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -84,6 +85,12 @@ public final class TemplateResources {
         return resolved;
     }
 
+    private static java.util.List<KeySchemaElement> keySchema(JsonNode keys) {
+        return keys.valueStream()
+                .map(key -> KeySchemaElement.builder().attributeName(key.path("AttributeName").asText()).keyType(key.path("KeyType").asText()).build())
+                .toList();
+    }
+
     /** A table as the template declares it ({@code properties}), under the given name; answers the name. */
     public static String createTable(DynamoDbClient dynamoDb, String tableName, JsonNode properties) {
         try {
@@ -95,11 +102,15 @@ public final class TemplateResources {
                                     .attributeName(definition.path("AttributeName").asText())
                                     .attributeType(definition.path("AttributeType").asText()).build())
                             .toList())
-                    .keySchema(properties.path("KeySchema").valueStream()
-                            .map(key -> KeySchemaElement.builder()
-                                    .attributeName(key.path("AttributeName").asText())
-                                    .keyType(key.path("KeyType").asText()).build())
-                            .toList()));
+                    .keySchema(keySchema(properties.path("KeySchema")))
+                    .globalSecondaryIndexes(properties.path("GlobalSecondaryIndexes").isMissingNode() ? null
+                            : properties.path("GlobalSecondaryIndexes").valueStream()
+                                    .map(index -> GlobalSecondaryIndex.builder()
+                                            .indexName(index.path("IndexName").asText())
+                                            .keySchema(keySchema(index.path("KeySchema")))
+                                            .projection(projection -> projection.projectionType(index.at("/Projection/ProjectionType").asText()))
+                                            .build())
+                                    .toList()));
         } catch (ResourceInUseException alreadyThere) {
             return tableName;
         }
