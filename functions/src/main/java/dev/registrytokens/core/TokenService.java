@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,11 +25,20 @@ public final class TokenService {
     /** Null in the functions that never make secrets (create and reset do): their role may not use the key. */
     private final SecretMacs macs;
     private final Clock clock;
+    /** The expiry notices' schedules, moved after each change of an expiry commits (best effort). */
+    private final ExpiryScheduling expiry;
 
+    /** Without expiry schedules ({@link ExpirySchedules#NONE}): for the functions that never change an expiry. */
     public TokenService(TokenStore store, SecretMacs macs, Clock clock) {
+        this(store, macs, clock, ExpirySchedules.NONE);
+    }
+
+    /** For the functions that make, move or end an expiry: create, edit, reset and delete. */
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock, ExpirySchedules schedules) {
         this.store = store;
         this.macs = macs;
         this.clock = clock;
+        this.expiry = new ExpiryScheduling(schedules, clock);
     }
 
     public TokenView create(Membership member, CreateTokenRequest request) {
@@ -62,6 +72,7 @@ public final class TokenService {
                     "A token named '" + request.name() + "' already exists (its username " + token.username() + " is taken).",
                     "name");
         }
+        expiry.follow(null, token);
         return TokenView.withSecret(token, now, secret);
     }
 
@@ -83,7 +94,9 @@ public final class TokenService {
 
     public TokenView edit(Membership member, String tokenId, Long ifMatch, EditTokenRequest edit) {
         Instant now = now();
+        AtomicReference<TokenRecord> before = new AtomicReference<>();
         TokenRecord changed = change(member, tokenId, ifMatch, null, current -> {
+            before.set(current);
             TokenRecord.Builder next = current.toBuilder();
             if (edit.permission() != null) {
                 next.permission(edit.permission());
@@ -99,6 +112,9 @@ public final class TokenService {
             }
             return next.build();
         });
+        if (edit.expiryGiven()) {
+            expiry.follow(before.get(), changed);
+        }
         return TokenView.of(changed, now);
     }
 
@@ -110,6 +126,8 @@ public final class TokenService {
         byte[] mac = macs.macOf(secret);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
         TokenRecord changed = change(member, tokenId, ifMatch, mac, UnaryOperator.identity());
+        // A reset keeps the expiry: its schedules are made again where missing (a repair, as the reconcile would).
+        expiry.follow(changed, changed);
         return TokenView.withSecret(changed, now(), secret);
     }
 
@@ -130,6 +148,7 @@ public final class TokenService {
             requireVersion(current, ifMatch);
             try {
                 store.delete(current, current.version());
+                expiry.follow(current, null);
                 return;
             } catch (TokenStore.ConditionFailed e) {
                 failIfPinned(ifMatch);
