@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -37,6 +38,9 @@ public final class ExpiryScheduling {
         for (ExpiryNotice notice : ExpiryNotice.pending(after, now)) {
             wanted.add(notice.scheduleName());
             allDone &= bestEffort(tokenId, "create", () -> schedules.create(notice));
+        }
+        if (after != null && before != null && Objects.equals(before.expiresAt(), after.expiresAt())) {
+            return allDone; // the same expiry: its schedules stay
         }
         // The old expiry's schedules, even those whose time has passed: one may not have fired yet.
         for (ExpiryNotice old : ExpiryNotice.of(before)) {
