@@ -80,6 +80,13 @@ public final class EmulatorIam {
         }
     }
 
+    /** The emulator's account: the admin user's. */
+    public static String account(URI endpoint, Map<String, String> physicalIds) {
+        try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {
+            return iam.getUser(user -> user.userName(ADMIN_USER)).user().arn().split(":")[4];
+        }
+    }
+
     /** The admin keys in physical ids, else the emulator's fixed test keys (before {@link #bootstrapAdmin}). */
     public static AwsCredentials admin(Map<String, String> physicalIds) {
         String id = physicalIds.get(ADMIN_ACCESS_KEY_ID);
@@ -135,7 +142,7 @@ public final class EmulatorIam {
      */
     public static Map<String, String> createRoles(URI endpoint, JsonNode template, Map<String, String> physicalIds, JsonNode functionRoles,
                                                   String prefix) {
-        Resolver resolver = new Resolver(template.get("Resources"), physicalIds);
+        Resolver resolver = new Resolver(template.get("Resources"), template.path("Parameters"), physicalIds);
         Map<String, String> roles = new LinkedHashMap<>();
         try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {
             String adminArn = iam.getUser(user -> user.userName(ADMIN_USER)).user().arn();
@@ -180,11 +187,13 @@ public final class EmulatorIam {
     /** A policy's intrinsics resolved as CloudFormation would, against the template's resources provisioned here. */
     private static final class Resolver {
         private final JsonNode resources;
+        private final JsonNode parameters;
         private final Map<String, String> physicalIds;
         private String account;
 
-        Resolver(JsonNode resources, Map<String, String> physicalIds) {
+        Resolver(JsonNode resources, JsonNode parameters, Map<String, String> physicalIds) {
             this.resources = resources;
+            this.parameters = parameters;
             this.physicalIds = physicalIds;
         }
 
@@ -241,6 +250,8 @@ public final class EmulatorIam {
                 case "AWS::AccountId" -> account;
                 case "AWS::Partition" -> "aws";
                 case "AWS::URLSuffix" -> "amazonaws.com";
+                // A parameter: its default, as the harness deploys with (EventBusName, say).
+                case String parameter when parameters.path(parameter).has("Default") -> parameters.path(parameter).get("Default").asText();
                 default -> {
                     String id = physicalIds.get(name);
                     if (id == null) {
@@ -256,6 +267,7 @@ public final class EmulatorIam {
             return switch (resources.path(logicalId).path("Type").asText()) {
                 case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + AwsEmulator.REGION.id() + ":" + account + ":table/" + id;
                 case "AWS::KMS::Key" -> "arn:aws:kms:" + AwsEmulator.REGION.id() + ":" + account + ":key/" + id;
+                case "AWS::IAM::Role" -> physicalIds.get(logicalId + ".Arn");
                 default -> throw new IllegalArgumentException("a policy names the ARN of " + logicalId + ", which is not emulated");
             };
         }

@@ -10,11 +10,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
- * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
- * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
+ * Creates, in an emulator, the DynamoDB tables, KMS keys, schedule groups and passed roles that template.yaml
+ * declares, with the template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
  * what is deployed, and the functions' IAM roles. Answers each resource's physical id by logical id, as {@code !Ref}
  * would. Then plays CloudFormation's part for the custom resources (such as the registry certificate): runs each one's
  * Create in-process, with its function's role, as the given {@link CustomResources} do it.
@@ -38,7 +40,9 @@ public final class TemplateResources {
         JsonNode template = readTemplate(templateFile);
         AwsEmulator.Stack asAdmin = new AwsEmulator.Stack(endpoint, admin);
         Map<String, String> physicalIds = new LinkedHashMap<>(admin);
-        try (DynamoDbClient dynamoDb = asAdmin.dynamoDb(); KmsClient kms = asAdmin.kms()) {
+        String account = EmulatorIam.account(endpoint, admin);
+        try (DynamoDbClient dynamoDb = asAdmin.dynamoDb(); KmsClient kms = asAdmin.kms(); SchedulerClient scheduler = asAdmin.scheduler();
+             IamClient iam = asAdmin.iam()) {
             for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
                 String type = resource.getValue().path("Type").asText();
                 JsonNode properties = resource.getValue().path("Properties");
@@ -49,6 +53,24 @@ public final class TemplateResources {
                             .description(properties.path("Description").asText(null))
                             .keySpec(properties.path("KeySpec").asText("SYMMETRIC_DEFAULT"))
                             .keyUsage(properties.path("KeyUsage").asText("ENCRYPT_DECRYPT"))).keyMetadata().keyId());
+                    case "AWS::Scheduler::ScheduleGroup" -> {
+                        String name = prefix + resource.getKey();
+                        scheduler.createScheduleGroup(request -> request.name(name));
+                        physicalIds.put(resource.getKey(), name);
+                    }
+                    // Only what can be passed to a service (a schedule's execution role, say): the local tools play
+                    // the services' part themselves (the expiry schedules' firer invokes its function), so no policy.
+                    case "AWS::IAM::Role" -> {
+                        String name = prefix + resource.getKey();
+                        String arn = iam.createRole(role -> role.roleName(name)
+                                .assumeRolePolicyDocument(resource.getValue().at("/Properties/AssumeRolePolicyDocument").toString()
+                                        .replace("{\"Ref\":\"AWS::AccountId\"}", "\"" + account + "\""))).role().arn();
+                        physicalIds.put(resource.getKey(), name);
+                        physicalIds.put(resource.getKey() + ".Arn", arn);
+                    }
+                    // What !Ref F.Alias answers: the ARN of the function's alias live (SAM's AutoPublishAlias).
+                    case "AWS::Serverless::Function" -> physicalIds.put(resource.getKey() + ".Alias",
+                            "arn:aws:lambda:" + AwsEmulator.REGION.id() + ":" + account + ":function:" + prefix + resource.getKey() + ":live");
                     default -> {
                     }
                 }
