@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.scheduler.model.ActionAfterCompletion;
 import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * delete; firing the due ones (the testkit's ScheduleFirer, as Scheduler would) through this handler, with its role,
  * puts Token Expiring and Token Expired on the default bus, read back through a rule into an SQS queue.
  */
+@Tag("machine")
 class ExpiryNoticeHandlerTest {
     private static final AwsEmulator.Stack STACK = AwsEmulator.stack();
 

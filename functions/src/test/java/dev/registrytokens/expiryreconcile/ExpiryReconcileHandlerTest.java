@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
  * A scheduler failure never blocks a change, and the hourly reconcile, with its own role, repairs what it left: the
  * missing schedules are made, those of a deleted token removed.
  */
+@Tag("machine")
 class ExpiryReconcileHandlerTest {
     private static final AwsEmulator.Stack STACK = AwsEmulator.stack();
     private final TestAccount owner = TestAccount.fresh();
