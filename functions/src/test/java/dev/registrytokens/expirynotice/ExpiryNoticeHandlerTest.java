@@ -18,6 +18,7 @@ import dev.registrytokens.core.adapters.KmsSecretMacs;
 import dev.registrytokens.core.adapters.SchedulerExpirySchedules;
 import dev.registrytokens.json.Json;
 import dev.registrytokens.testing.ApiCall;
+import dev.registrytokens.testing.IssuedSecrets;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testkit.AwsEmulator;
 import dev.registrytokens.testkit.ScheduleFirer;
@@ -65,7 +66,9 @@ class ExpiryNoticeHandlerTest {
     }
 
     private TokenView create(String name, int days) {
-        return serviceOf("CreateTokenFunction").create(owner.membership(), new CreateTokenRequest(name, Permission.PULL, null, days, null));
+        TokenView token = serviceOf("CreateTokenFunction").create(owner.membership(), new CreateTokenRequest(name, Permission.PULL, null, days, null));
+        IssuedSecrets.remember(token.secret());
+        return token;
     }
 
     private void editExpiry(String id, Integer days) {
@@ -148,6 +151,7 @@ class ExpiryNoticeHandlerTest {
                 List.of(detail.path("tokenId").asText(), detail.path("name").asText(), detail.path("namespace").asText(),
                         detail.path("username").asText(), detail.path("expiresAt").asText()));
         assertEquals(Set.of(), schedulesOf(token.id()), "each fired schedule deleted itself (ActionAfterCompletion DELETE)");
+        assertTrue(events.stream().noneMatch(event -> event.toString().contains(token.secret())), "no secret in an event");
     }
 
     @Test
