@@ -80,6 +80,17 @@ public final class EmulatorIam {
         }
     }
 
+    /**
+     * The trust policy of a role the harness makes: it trusts the admin user (who assumes it for the local runtimes)
+     * instead of the AWS service that would assume it, as the function roles do.
+     */
+    public static String adminTrust(URI endpoint, Map<String, String> physicalIds) {
+        try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {
+            return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+                    + iam.getUser(user -> user.userName(ADMIN_USER)).user().arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}";
+        }
+    }
+
     /** The emulator's account: the admin user's. */
     public static String account(URI endpoint, Map<String, String> physicalIds) {
         try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {

@@ -41,6 +41,7 @@ public final class TemplateResources {
         AwsEmulator.Stack asAdmin = new AwsEmulator.Stack(endpoint, admin);
         Map<String, String> physicalIds = new LinkedHashMap<>(admin);
         String account = EmulatorIam.account(endpoint, admin);
+        String adminTrust = EmulatorIam.adminTrust(endpoint, admin);
         try (DynamoDbClient dynamoDb = asAdmin.dynamoDb(); KmsClient kms = asAdmin.kms(); SchedulerClient scheduler = asAdmin.scheduler();
              IamClient iam = asAdmin.iam()) {
             for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
@@ -58,13 +59,12 @@ public final class TemplateResources {
                         scheduler.createScheduleGroup(request -> request.name(name));
                         physicalIds.put(resource.getKey(), name);
                     }
-                    // Only what can be passed to a service (a schedule's execution role, say): the local tools play
-                    // the services' part themselves (the expiry schedules' firer invokes its function), so no policy.
+                    // A role passed to a service (a schedule's execution role): trusting the admin, as the function
+                    // roles do, and with no policy, since the local tools play the service's part themselves (the
+                    // schedules' firer invokes the target function); it exists to be passed (iam:PassRole).
                     case "AWS::IAM::Role" -> {
                         String name = prefix + resource.getKey();
-                        String arn = iam.createRole(role -> role.roleName(name)
-                                .assumeRolePolicyDocument(resource.getValue().at("/Properties/AssumeRolePolicyDocument").toString()
-                                        .replace("{\"Ref\":\"AWS::AccountId\"}", "\"" + account + "\""))).role().arn();
+                        String arn = iam.createRole(role -> role.roleName(name).assumeRolePolicyDocument(adminTrust)).role().arn();
                         physicalIds.put(resource.getKey(), name);
                         physicalIds.put(resource.getKey() + ".Arn", arn);
                     }
