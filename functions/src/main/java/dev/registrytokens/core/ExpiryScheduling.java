@@ -27,28 +27,26 @@ public final class ExpiryScheduling {
     }
 
     /**
-     * From the schedules of {@code before} (null: a new token) to those of {@code after} (null: deleted). Answers
-     * whether every call succeeded; a failure is logged and left to {@link #reconcile}.
+     * From the schedules of {@code before} (null: a new token) to those of {@code after} (null: deleted); a failed
+     * call is logged and left to {@link #reconcile}.
      */
-    public boolean follow(TokenRecord before, TokenRecord after) {
+    public void follow(TokenRecord before, TokenRecord after) {
         Instant now = clock.instant();
         String tokenId = after != null ? after.id() : before.id();
         Set<String> wanted = new HashSet<>();
-        boolean allDone = true;
         for (ExpiryNotice notice : ExpiryNotice.pending(after, now)) {
             wanted.add(notice.scheduleName());
-            allDone &= bestEffort(tokenId, "create", () -> schedules.create(notice));
+            bestEffort(tokenId, "create", () -> schedules.create(notice));
         }
         if (after != null && before != null && Objects.equals(before.expiresAt(), after.expiresAt())) {
-            return allDone; // the same expiry: its schedules stay
+            return; // the same expiry: its schedules stay
         }
         // The old expiry's schedules, even those whose time has passed: one may not have fired yet.
         for (ExpiryNotice old : ExpiryNotice.of(before)) {
             if (!wanted.contains(old.scheduleName())) {
-                allDone &= bestEffort(tokenId, "delete", () -> schedules.delete(old.scheduleName()));
+                bestEffort(tokenId, "delete", () -> schedules.delete(old.scheduleName()));
             }
         }
-        return allDone;
     }
 
     /**
