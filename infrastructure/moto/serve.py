@@ -1,4 +1,5 @@
-"""moto's server, serving one request at a time, and authorizing DynamoDB and KMS requests as AWS does.
+"""moto's server, serving one request at a time, and authorizing DynamoDB, KMS, EventBridge Scheduler and EventBridge
+requests as AWS does.
 
 moto's stock server is threaded, and under concurrency its conditional writes and transactions are not
 atomic the way DynamoDB's are. Serving requests one by one makes them so, which the race tests rely on.
@@ -25,6 +26,7 @@ import json
 import re
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 from moto import settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -35,6 +37,7 @@ from moto.events.responses import EventsHandler
 from moto.iam.access_control import IAMPolicy, IAMRequest
 from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
+from moto.scheduler.responses import EventBridgeSchedulerResponse
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -163,13 +166,28 @@ def kms_authorizations(handler: KmsResponse) -> list[Authorization]:
     return [Authorization(f"kms:{operation}", f"arn:aws:kms:{region}:{account}:key/{key_id.split('/')[-1]}")]
 
 
-def events_authorizations(handler: EventsHandler) -> list[Authorization]:
-    """PutEvents is authorized on each entry's bus (by name or ARN; the default bus when none is named), as AWS does."""
+def scheduler_authorizations(handler: EventBridgeSchedulerResponse) -> list[Authorization]:
+    """A schedule's action on its ARN (group/name); a schedule's target role is passed too (iam:PassRole), as AWS checks."""
     operation = handler._get_action()
+    account, region = handler.current_account, handler.region
+    if operation not in ("CreateSchedule", "UpdateSchedule", "GetSchedule", "DeleteSchedule"):
+        return [Authorization(f"scheduler:{operation}", "*")]
+    name = handler.uri.split("?")[0].split("/")[-1]
+    group = handler._get_param("GroupName") or handler._get_param("groupName") or "default"
+    authorizations = [Authorization(f"scheduler:{operation}", f"arn:aws:scheduler:{region}:{account}:schedule/{group}/{name}")]
+    role = (handler._get_param("Target") or {}).get("RoleArn")
+    if role:
+        authorizations.append(Authorization("iam:PassRole", role, {"iam:PassedToService": ["scheduler.amazonaws.com"]}))
+    return authorizations
+
+
+def events_authorizations(handler: EventsHandler) -> list[Authorization]:
+    """PutEvents on each entry's bus (a name or an ARN; none: the default bus)."""
+    operation = handler._get_action()
+    account, region = handler.current_account, handler.region
     if operation != "PutEvents":
         return [Authorization(f"events:{operation}", "*")]
-    account, region = handler.current_account, handler.region
-    buses = {entry.get("EventBusName") or "default" for entry in json.loads(handler.body or "{}").get("Entries", [])}
+    buses = {entry.get("EventBusName") or "default" for entry in handler._get_param("Entries") or []}
     return [Authorization("events:PutEvents", bus if bus.startswith("arn:") else f"arn:aws:events:{region}:{account}:event-bus/{bus}")
             for bus in sorted(buses)]
 
@@ -273,7 +291,9 @@ def authorizing(authorizations_of):
         if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
             ActionAuthenticatorMixin.request_count += 1
             return
-        iam_request = IAMRequest(account_id=self.current_account, method=self.method, path=self.raw_path,
+        # The signed path includes the query string (Scheduler's GET and DELETE carry their parameters there).
+        query = urlparse(self.uri).query
+        iam_request = IAMRequest(account_id=self.current_account, method=self.method, path=self.raw_path + ("?" + query if query else ""),
                                  data=self.data, body=self.raw_body, headers=self.headers, action=self._get_action())
         iam_request.check_signature()
         principal = iam_request._access_key.arn
@@ -310,6 +330,7 @@ def main() -> None:
     DynamoHandler._authenticate_and_authorize_normal_action = authorizing(dynamodb_authorizations)
     DynamoHandler.transact_write_items = idempotent(DynamoHandler.transact_write_items)
     KmsResponse._authenticate_and_authorize_normal_action = authorizing(kms_authorizations)
+    EventBridgeSchedulerResponse._authenticate_and_authorize_normal_action = authorizing(scheduler_authorizations)
     EventsHandler._authenticate_and_authorize_normal_action = authorizing(events_authorizations)
     run_simple(args.host, args.port, DomainDispatcherApplication(create_backend_app), threaded=False)
 

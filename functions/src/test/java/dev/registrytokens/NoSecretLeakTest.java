@@ -58,6 +58,18 @@ class NoSecretLeakTest {
         }
     }
 
+    @Test
+    void noIssuedSecretAppearsInAnyExpirySchedule() {
+        var stack = AwsEmulator.stack();
+        StringBuilder schedules = new StringBuilder();
+        stack.scheduler().listSchedulesPaginator(list -> list.groupName(stack.expiryScheduleGroup())).schedules().forEach(summary ->
+                schedules.append(stack.scheduler().getSchedule(get -> get.groupName(stack.expiryScheduleGroup()).name(summary.name())))
+                        .append('\n'));
+        for (String secret : IssuedSecrets.all()) {
+            assertFalse(schedules.indexOf(secret) >= 0, "a secret is in an expiry schedule");
+        }
+    }
+
     private static void append(StringBuilder out, Map<String, AttributeValue> item) {
         item.forEach((name, value) -> {
             out.append(name).append('=');

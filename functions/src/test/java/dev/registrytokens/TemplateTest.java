@@ -183,7 +183,7 @@ class TemplateTest {
     /**
      * Least privilege on the table, checked here as IAM would read it (the emulator evaluates these conditions too):
      * each function may use each action on the token table only under its key prefixes (dynamodb:LeadingKeys); the
-     * migration's Scan is the one statement without (a Scan has no leading key).
+     * Scans of the migration and of the expiry reconcile are the statements without (a Scan has no leading key).
      */
     @Test
     void eachFunctionReachesOnlyItsKeyPrefixesOfTheTable() {
@@ -217,6 +217,8 @@ class TemplateTest {
                         "dynamodb:UpdateItem", Set.of("NAMESPACE#*", "ACCOUNT#*", "LOGIN-FAILURES#*"))),
                 Map.entry("RegistryOAuthTokenFunction", Map.of("dynamodb:BatchGetItem", Set.of("USERNAME#*", "LOGIN-FAILURES#*"),
                         "dynamodb:UpdateItem", Set.of("NAMESPACE#*", "ACCOUNT#*", "LOGIN-FAILURES#*"))),
+                Map.entry("ExpiryNoticeFunction", Map.of("dynamodb:GetItem", Set.of("NAMESPACE#*"))),
+                Map.entry("ExpiryReconcileFunction", Map.of("dynamodb:Scan", Set.of())),
                 Map.entry("CertificateFunction", Map.of("dynamodb:GetItem", Set.of("CERTIFICATE#registry"))),
                 Map.entry("CertificateIssuerFunction", Map.of("dynamodb:PutItem", Set.of("CERTIFICATE#*"))),
                 Map.entry("TokenMigrationFunction", Map.of("dynamodb:Scan", Set.of(),

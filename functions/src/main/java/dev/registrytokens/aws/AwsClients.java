@@ -3,10 +3,16 @@ package dev.registrytokens.aws;
 import dev.registrytokens.core.AuditEntry;
 import dev.registrytokens.core.AuditLog;
 import dev.registrytokens.core.AuditRecord;
-import dev.registrytokens.core.TokenService;
-import dev.registrytokens.core.adapters.DynamoDbAuditStore;
+import dev.registrytokens.core.ExpiringTokens;
+import dev.registrytokens.core.ExpiryNotices;
+import dev.registrytokens.core.ExpiryScheduling;
 import dev.registrytokens.core.LeakedSecrets;
+import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.UnusedTokenSweep;
+import dev.registrytokens.core.adapters.DynamoDbAuditStore;
+import dev.registrytokens.core.adapters.DynamoDbExpiringTokens;
+import dev.registrytokens.core.adapters.EventBridgeExpiryEvents;
+import dev.registrytokens.core.adapters.SchedulerExpirySchedules;
 import dev.registrytokens.core.adapters.DynamoDbLoginStore;
 import dev.registrytokens.core.adapters.DynamoDbTokenStore;
 import dev.registrytokens.core.adapters.EventBridgeAuditEvents;
@@ -30,6 +36,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
  * Clients for the Lambda environment, built once per execution environment: explicit region, Lambda's credentials
@@ -110,11 +117,46 @@ public final class AwsClients {
                 .httpClient(timeouts.httpClient()).overrideConfiguration(timeouts::apply).build();
     }
 
-    /** The token service of the functions that make secrets (create, reset): the table and the MAC key. */
+    /** The token service of the functions that make secrets (create, reset): the table, the MAC key and the expiry schedules. */
     public static TokenService tokenService() {
         return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
                 new KmsSecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
-                Clock.systemUTC(), auditRetention());
+                Clock.systemUTC(), auditRetention(), expirySchedules());
+    }
+
+    /** The token service of the functions that move or end an expiry without making secrets (edit, delete). */
+    public static TokenService tokenServiceFollowingExpiry() {
+        return new TokenService(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")), null,
+                Clock.systemUTC(), auditRetention(), expirySchedules());
+    }
+
+    /**
+     * The expiry notices' one-time schedules: the template's schedule group, each targeting the notice function
+     * through the scheduler's execution role. Management timeouts: they run after the change, within its answer.
+     */
+    private static SchedulerExpirySchedules expirySchedules() {
+        return new SchedulerExpirySchedules(SchedulerClient.builder().region(region()).credentialsProvider(LambdaCredentials.INSTANCE)
+                .httpClient(Timeouts.MANAGEMENT.httpClient()).overrideConfiguration(Timeouts.MANAGEMENT::apply).build(),
+                requiredEnv("EXPIRY_SCHEDULE_GROUP"), requiredEnv("EXPIRY_NOTICE_ARN"), requiredEnv("EXPIRY_SCHEDULER_ROLE_ARN"));
+    }
+
+    /** The notice function's: re-reads the token, puts the event on the template's bus. */
+    public static ExpiryNotices expiryNotices() {
+        return new ExpiryNotices(new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME")),
+                new EventBridgeExpiryEvents(EventBridgeClient.builder().region(region()).credentialsProvider(LambdaCredentials.INSTANCE)
+                        .httpClient(Timeouts.MANAGEMENT.httpClient()).overrideConfiguration(Timeouts.MANAGEMENT::apply).build(),
+                        requiredEnv("EVENT_BUS_NAME")),
+                Clock.systemUTC());
+    }
+
+    /** The reconcile's side of the expiry schedules. */
+    public static ExpiryScheduling expiryScheduling() {
+        return new ExpiryScheduling(expirySchedules(), Clock.systemUTC());
+    }
+
+    /** The tokens that have an expiry, for the reconcile: one Scan of the table. */
+    public static ExpiringTokens expiringTokens() {
+        return new DynamoDbExpiringTokens(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME"));
     }
 
     /** The token service of the functions that only read tokens: the table only, no KMS client; they write no audit record. */

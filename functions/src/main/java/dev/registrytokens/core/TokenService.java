@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,16 +38,29 @@ public final class TokenService {
     private final SecretMacs macs;
     private final Clock clock;
     private final Duration auditRetention;
+    /** The expiry notices' schedules, moved after each change of an expiry commits (best effort). */
+    private final ExpiryScheduling expiry;
 
-    public TokenService(TokenStore store, SecretMacs macs, Clock clock, Duration auditRetention) {
+    /** For the functions that make, move or end an expiry: create, edit, reset and delete. */
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock, Duration auditRetention, ExpirySchedules schedules) {
         this.store = store;
         this.macs = macs;
         this.clock = clock;
         this.auditRetention = auditRetention;
+        this.expiry = new ExpiryScheduling(schedules, clock);
+    }
+
+    /** Without expiry schedules ({@link ExpirySchedules#NONE}): for the functions that never change an expiry. */
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock, Duration auditRetention) {
+        this(store, macs, clock, auditRetention, ExpirySchedules.NONE);
+    }
+
+    public TokenService(TokenStore store, SecretMacs macs, Clock clock, ExpirySchedules schedules) {
+        this(store, macs, clock, DEFAULT_AUDIT_RETENTION, schedules);
     }
 
     public TokenService(TokenStore store, SecretMacs macs, Clock clock) {
-        this(store, macs, clock, DEFAULT_AUDIT_RETENTION);
+        this(store, macs, clock, DEFAULT_AUDIT_RETENTION, ExpirySchedules.NONE);
     }
 
     public TokenView create(Membership member, CreateTokenRequest request) {
@@ -84,6 +98,7 @@ public final class TokenService {
                     "A token named '" + request.name() + "' already exists (its username " + token.username() + " is taken).",
                     "name");
         }
+        expiry.follow(null, token);
         return TokenView.withSecret(token, now, secret);
     }
 
@@ -111,7 +126,9 @@ public final class TokenService {
         }
         policy.checkPermissions(edit.permission(), edit.repositoriesGiven() ? edit.repositories() : null);
         Instant now = now();
+        AtomicReference<TokenRecord> before = new AtomicReference<>();
         TokenRecord changed = change(member, tokenId, ifMatch, null, AuditAction.EDIT, current -> {
+            before.set(current);
             TokenRecord.Builder next = current.toBuilder();
             if (edit.permission() != null) {
                 next.permission(edit.permission());
@@ -127,6 +144,9 @@ public final class TokenService {
             }
             return next.build();
         });
+        if (edit.expiryGiven()) {
+            expiry.follow(before.get(), changed);
+        }
         return TokenView.of(changed, now);
     }
 
@@ -138,6 +158,8 @@ public final class TokenService {
         byte[] mac = macs.macOf(secret);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
         TokenRecord changed = change(member, tokenId, ifMatch, mac, AuditAction.RESET, UnaryOperator.identity());
+        // A reset keeps the expiry: its schedules are made again where missing (a repair, as the reconcile would).
+        expiry.follow(changed, changed);
         return TokenView.withSecret(changed, now(), secret);
     }
 
@@ -225,6 +247,7 @@ public final class TokenService {
             requireVersion(current, ifMatch);
             try {
                 store.delete(current, current.version(), audit(member, AuditAction.DELETE, current, List.of(), now()));
+                expiry.follow(current, null);
                 return;
             } catch (TokenStore.ConditionFailed e) {
                 failIfPinned(ifMatch);

@@ -11,7 +11,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code DELETE /tokens/{id}}: removes the token and frees its username. */
 public class DeleteTokenHandler extends TokenApiHandler {
     public DeleteTokenHandler() {
-        super(AwsClients.tokenChangesWithoutSecrets(), AwsClients.namespacesClaim());
+        super(AwsClients.tokenServiceFollowingExpiry(), AwsClients.namespacesClaim());
     }
 
     DeleteTokenHandler(TokenService tokens) {

@@ -12,7 +12,7 @@ import dev.registrytokens.http.ApiResponses;
 /** {@code PATCH /tokens/{id}}: changes permission, expiry or description. */
 public class EditTokenHandler extends TokenApiHandler {
     public EditTokenHandler() {
-        super(AwsClients.tokenChangesWithoutSecrets(), AwsClients.namespacesClaim());
+        super(AwsClients.tokenServiceFollowingExpiry(), AwsClients.namespacesClaim());
     }
 
     EditTokenHandler(TokenService tokens) {

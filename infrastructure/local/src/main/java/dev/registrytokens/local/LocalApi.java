@@ -1,5 +1,6 @@
 package dev.registrytokens.local;
 
+import dev.registrytokens.testkit.ScheduleFirer;
 import dev.registrytokens.testkit.TtlSweeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -8,6 +9,7 @@ import dev.registrytokens.testkit.TemplateResources;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,27 +21,30 @@ import java.util.concurrent.Executors;
 /**
  * The local stand-in for {@code sam local start-api} (which needs Docker): the dev issuer on one port, and the
  * template's HTTP API on another, each route served by its function's {@code sam build} artefact in a local
- * Lambda runtime, with credentials only from a local container-credentials endpoint; and a TTL sweeper, since the
- * emulator has no TTL. The API is {@code http://127.0.0.1:PORT}; the web console is {@code http://localhost:PORT/console/},
+ * Lambda runtime, with credentials only from a local container-credentials endpoint; and a TTL sweeper and a firer of
+ * due schedules, since the emulator has no TTL and fires no schedule. The API is {@code http://127.0.0.1:PORT}; the web console is {@code http://localhost:PORT/console/},
  * another origin, which the API's CORS configuration allows in place of the deployed console's, so that the console
  * calls the API cross-origin as it does deployed.
  */
 public final class LocalApi {
     private static final Duration TTL_MAX_DELAY = Duration.ofSeconds(30);
     private static final Duration TTL_SCAN_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration SCHEDULE_INTERVAL = Duration.ofSeconds(5);
     private final HttpServer issuerServer;
     private final HttpServer apiServer;
     private final LambdaRuntimes functions;
     private final ContainerCredentials credentials;
     private final TtlSweeper ttl;
+    private final ScheduleFirer expirySchedules;
 
     private LocalApi(HttpServer issuerServer, HttpServer apiServer, LambdaRuntimes functions, ContainerCredentials credentials,
-                     TtlSweeper ttl) {
+                     TtlSweeper ttl, ScheduleFirer expirySchedules) {
         this.issuerServer = issuerServer;
         this.apiServer = apiServer;
         this.functions = functions;
         this.credentials = credentials;
         this.ttl = ttl;
+        this.expirySchedules = expirySchedules;
     }
 
     public static void main(String[] argv) throws IOException {
@@ -97,7 +102,24 @@ public final class LocalApi {
         TtlSweeper ttl = TtlSweeper.forTable(new AwsEmulator.Stack(settings.awsEndpoint(), physicalIds).dynamoDb(),
                 physicalIds.get("TokensTable"), TTL_MAX_DELAY);
         ttl.start(TTL_SCAN_INTERVAL);
-        return new LocalApi(issuerServer, apiServer, functions, credentials, ttl);
+        // The emulator never fires a schedule; Scheduler invokes the target's function (here, in its local runtime).
+        ScheduleFirer expirySchedules = new ScheduleFirer(new AwsEmulator.Stack(settings.awsEndpoint(), physicalIds).scheduler(),
+                physicalIds.get("ExpiryScheduleGroup"), (arn, input) -> {
+                    String response = new String(functions.function(functionOfAlias(physicalIds, arn))
+                            .invoke(input.getBytes(StandardCharsets.UTF_8)).response(), StandardCharsets.UTF_8);
+                    if (response.contains("\"errorType\"")) {
+                        throw new IllegalStateException(arn + " failed; the schedule stays, to fire again");
+                    }
+                });
+        expirySchedules.start(SCHEDULE_INTERVAL);
+        return new LocalApi(issuerServer, apiServer, functions, credentials, ttl, expirySchedules);
+    }
+
+    /** The logical id of the function whose alias ARN ({@code !Ref F.Alias}, as provisioned) a schedule targets. */
+    private static String functionOfAlias(Map<String, String> physicalIds, String arn) {
+        return physicalIds.entrySet().stream().filter(entry -> entry.getKey().endsWith(".Alias") && entry.getValue().equals(arn))
+                .map(entry -> entry.getKey().substring(0, entry.getKey().length() - ".Alias".length())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("a schedule targets " + arn + ", no function's alias"));
     }
 
     /** The physical ids Provision wrote, by logical id. */
@@ -114,6 +136,7 @@ public final class LocalApi {
     public void stop() {
         apiServer.stop(0);
         ttl.close();
+        expirySchedules.close();
         functions.close();
         credentials.close();
         issuerServer.stop(0);

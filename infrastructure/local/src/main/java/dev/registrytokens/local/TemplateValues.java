@@ -3,7 +3,10 @@ package dev.registrytokens.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
-/** Resolves the few intrinsic functions the local tools need: {@code Ref} to a parameter or a resource. */
+/**
+ * Resolves the few intrinsic functions the local tools need: {@code Ref} to a parameter or a resource, and
+ * {@code GetAtt X.Arn} of a resource provisioned with its ARN (a role).
+ */
 final class TemplateValues {
     private final Map<String, String> parameters;
     private final Map<String, String> physicalIds;
@@ -40,6 +43,14 @@ final class TemplateValues {
                 throw new IllegalArgumentException("no local value for !Ref " + name + " (pass --param " + name + "=...)");
             }
             return resolved;
+        }
+        if (value.has("Fn::GetAtt") && value.get("Fn::GetAtt").get(1).asText().equals("Arn")) {
+            String name = value.get("Fn::GetAtt").get(0).asText();
+            String arn = physicalIds.get(name + ".Arn");
+            if (arn == null) {
+                throw new IllegalArgumentException("no local value for !GetAtt " + name + ".Arn");
+            }
+            return arn;
         }
         throw new IllegalArgumentException("cannot resolve " + value + " locally");
     }

@@ -14,7 +14,11 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS endpoint the integration tests talk to, started once per test JVM on first use: {@code AWS_TEST_ENDPOINT}
@@ -49,6 +53,49 @@ public final class AwsEmulator {
         public KmsClient kmsAs(String function) {
             return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(roleOf(function))
                     .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public SchedulerClient schedulerAs(String function) {
+            return SchedulerClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(roleOf(function))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public EventBridgeClient eventBridgeAs(String function) {
+            return EventBridgeClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(roleOf(function))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public SchedulerClient scheduler() {
+            return SchedulerClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(admin())
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public EventBridgeClient eventBridge() {
+            return EventBridgeClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(admin())
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        public SqsClient sqs() {
+            return SqsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(admin())
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        IamClient iam() {
+            return IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL).credentialsProvider(admin())
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+        }
+
+        /** The expiry schedules' group, their target (the notice function's alias) and the role they run as. */
+        public String expiryScheduleGroup() {
+            return physicalIds.get("ExpiryScheduleGroup");
+        }
+
+        public String expiryNoticeArn() {
+            return physicalIds.get("ExpiryNoticeFunction.Alias");
+        }
+
+        public String expirySchedulerRoleArn() {
+            return physicalIds.get("ExpirySchedulerRole.Arn");
         }
 
         public DynamoDbClient dynamoDb() {

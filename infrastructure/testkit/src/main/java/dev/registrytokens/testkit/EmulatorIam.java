@@ -80,6 +80,24 @@ public final class EmulatorIam {
         }
     }
 
+    /**
+     * The trust policy of a role the harness makes: it trusts the admin user (who assumes it for the local runtimes)
+     * instead of the AWS service that would assume it, as the function roles do.
+     */
+    public static String adminTrust(URI endpoint, Map<String, String> physicalIds) {
+        try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {
+            return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+                    + iam.getUser(user -> user.userName(ADMIN_USER)).user().arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}";
+        }
+    }
+
+    /** The emulator's account: the admin user's. */
+    public static String account(URI endpoint, Map<String, String> physicalIds) {
+        try (IamClient iam = iam(endpoint, StaticCredentialsProvider.create(admin(physicalIds)))) {
+            return iam.getUser(user -> user.userName(ADMIN_USER)).user().arn().split(":")[4];
+        }
+    }
+
     /** The admin keys in physical ids, else the emulator's fixed test keys (before {@link #bootstrapAdmin}). */
     public static AwsCredentials admin(Map<String, String> physicalIds) {
         String id = physicalIds.get(ADMIN_ACCESS_KEY_ID);
@@ -245,6 +263,7 @@ public final class EmulatorIam {
                 case "AWS::Partition" -> "aws";
                 case "AWS::URLSuffix" -> "amazonaws.com";
                 default -> {
+                    // A parameter: its default, as the harness deploys with (EventBusName, say).
                     String id = physicalIds.containsKey(name) ? physicalIds.get(name)
                             : parameters.path(name).has("Default") ? parameters.path(name).get("Default").asText() : null;
                     if (id == null) {
@@ -260,6 +279,7 @@ public final class EmulatorIam {
             return switch (resources.path(logicalId).path("Type").asText()) {
                 case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + AwsEmulator.REGION.id() + ":" + account + ":table/" + id;
                 case "AWS::KMS::Key" -> "arn:aws:kms:" + AwsEmulator.REGION.id() + ":" + account + ":key/" + id;
+                case "AWS::IAM::Role" -> physicalIds.get(logicalId + ".Arn");
                 default -> throw new IllegalArgumentException("a policy names the ARN of " + logicalId + ", which is not emulated");
             };
         }

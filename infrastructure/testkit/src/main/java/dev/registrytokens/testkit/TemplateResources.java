@@ -11,11 +11,13 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
- * Creates, in an emulator, the DynamoDB tables and KMS keys that template.yaml declares, with the
- * template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
+ * Creates, in an emulator, the DynamoDB tables, KMS keys, schedule groups and passed roles that template.yaml
+ * declares, with the template's own key schemas, TTL attributes and key specs, so tests and ./dev up run against exactly
  * what is deployed, and the functions' IAM roles. Answers each resource's physical id by logical id, as {@code !Ref}
  * would. Then plays CloudFormation's part for the custom resources (such as the registry certificate): runs each one's
  * Create in-process, with its function's role, as the given {@link CustomResources} do it.
@@ -39,7 +41,10 @@ public final class TemplateResources {
         JsonNode template = readTemplate(templateFile);
         AwsEmulator.Stack asAdmin = new AwsEmulator.Stack(endpoint, admin);
         Map<String, String> physicalIds = new LinkedHashMap<>(admin);
-        try (DynamoDbClient dynamoDb = asAdmin.dynamoDb(); KmsClient kms = asAdmin.kms()) {
+        String account = EmulatorIam.account(endpoint, admin);
+        String adminTrust = EmulatorIam.adminTrust(endpoint, admin);
+        try (DynamoDbClient dynamoDb = asAdmin.dynamoDb(); KmsClient kms = asAdmin.kms(); SchedulerClient scheduler = asAdmin.scheduler();
+             IamClient iam = asAdmin.iam()) {
             for (Map.Entry<String, JsonNode> resource : template.get("Resources").properties()) {
                 String type = resource.getValue().path("Type").asText();
                 JsonNode properties = resource.getValue().path("Properties");
@@ -50,6 +55,23 @@ public final class TemplateResources {
                             .description(properties.path("Description").asText(null))
                             .keySpec(properties.path("KeySpec").asText("SYMMETRIC_DEFAULT"))
                             .keyUsage(properties.path("KeyUsage").asText("ENCRYPT_DECRYPT"))).keyMetadata().keyId());
+                    case "AWS::Scheduler::ScheduleGroup" -> {
+                        String name = prefix + resource.getKey();
+                        scheduler.createScheduleGroup(request -> request.name(name));
+                        physicalIds.put(resource.getKey(), name);
+                    }
+                    // A role passed to a service (a schedule's execution role): trusting the admin, as the function
+                    // roles do, and with no policy, since the local tools play the service's part themselves (the
+                    // schedules' firer invokes the target function); it exists to be passed (iam:PassRole).
+                    case "AWS::IAM::Role" -> {
+                        String name = prefix + resource.getKey();
+                        String arn = iam.createRole(role -> role.roleName(name).assumeRolePolicyDocument(adminTrust)).role().arn();
+                        physicalIds.put(resource.getKey(), name);
+                        physicalIds.put(resource.getKey() + ".Arn", arn);
+                    }
+                    // What !Ref F.Alias answers: the ARN of the function's alias live (SAM's AutoPublishAlias).
+                    case "AWS::Serverless::Function" -> physicalIds.put(resource.getKey() + ".Alias",
+                            "arn:aws:lambda:" + AwsEmulator.REGION.id() + ":" + account + ":function:" + prefix + resource.getKey() + ":live");
                     default -> {
                     }
                 }
