@@ -137,6 +137,7 @@ class AuditLogTest {
     @Test
     void automaticActionsAreAuditedAsTheSystem() {
         TokenView token = create("ci");
+        clock.advance(Duration.ofMillis(1));
         tokens.setStatus(Membership.system("team"), token.id(), null, TokenStatus.DISABLED);
         AuditRecord record = onlyNewRecord(1);
         assertEquals("system", record.actorSubject());
