@@ -7,6 +7,7 @@ import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenUsage;
 import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
@@ -34,6 +35,8 @@ final class TableItems {
             .addAttribute(Instant.class, a -> a.name("updatedAt").getter(TokenRecord::updatedAt).setter(TokenRecord.Builder::updatedAt))
             .addAttribute(Instant.class, a -> a.name("lastUsedAt").getter(TokenRecord::lastUsedAt).setter(TokenRecord.Builder::lastUsedAt))
             .addAttribute(Long.class, a -> a.name("version").getter(TokenRecord::version).setter(TokenRecord.Builder::version))
+            .addAttribute(TokenUsage.class, a -> a.name(TokenUsageAttribute.NAME).getter(TokenRecord::usage)
+                    .setter(TokenRecord.Builder::usage).attributeConverter(TokenUsageAttribute.INSTANCE))
             .build();
 
     static final TableSchema<LoginRecord> LOGIN = StaticImmutableTableSchema.builder(LoginRecord.class, LoginRecord.Builder.class)
