@@ -19,7 +19,7 @@ public record TokenUsage(Map<String, Source> sources, Map<String, Long> refusals
     /** How many distinct sources of successful logins the API shows. */
     public static final int RECENT_SOURCES = 5;
     /** Refusals are counted in hourly buckets; the last 24 of them (this one included) make the day shown. */
-    public static final Duration REFUSAL_BUCKET = Duration.ofHours(1);
+    private static final Duration REFUSAL_BUCKET = Duration.ofHours(1);
     private static final int REFUSAL_BUCKETS_SHOWN = 24;
     public static final TokenUsage NONE = new TokenUsage(Map.of(), Map.of(), null);
 

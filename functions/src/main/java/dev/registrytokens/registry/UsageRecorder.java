@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Records each token's usage (successful logins' sources, refused logins) for this execution environment, in at most
@@ -63,7 +64,7 @@ final class UsageRecorder {
         });
     }
 
-    private void record(LoginRecord login, Instant now, java.util.function.Consumer<Gathered> gather) {
+    private void record(LoginRecord login, Instant now, Consumer<Gathered> gather) {
         if (tokens.size() >= MAX_TOKENS && !tokens.containsKey(login.tokenId())) {
             tokens.clear();
         }
