@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * one write per token per {@link #WRITE_INTERVAL}: the first login of a token in an interval writes at once, with
  * whatever this environment gathered since its last write; later ones are gathered until a login after the interval
  * writes them. What an environment gathered after its last write is lost if it is shut down before another login of
- * that token (at most an interval's worth), and shows up to an interval late.
+ * that token (at most an interval's worth), or if the write fails, and shows up to an interval late.
  */
 final class UsageRecorder {
     static final Duration WRITE_INTERVAL = Duration.ofMinutes(1);
@@ -83,7 +83,8 @@ final class UsageRecorder {
                     gathered.staleRefusals = stored.staleRefusals(now);
                 });
             } catch (DomainException.Unavailable unavailable) {
-                return; // usage is informational: a login is not decided by it. Kept for the next write.
+                // Usage is informational: a login is not decided by it. A write that failed may still have landed
+                // (a timeout), so what it carried is dropped rather than risk counting it twice.
             }
             gathered.lastUsedAt = null;
             gathered.sources.clear();

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Registry logins in the one DynamoDB table, through the low-level client: the login record and the source's
@@ -125,11 +127,15 @@ public final class DynamoDbLoginStore implements LoginStore {
         }
     }
 
-    /** One UpdateItem: each source and refusal bucket set by its own path, so concurrent writers' entries stay. */
+    /**
+     * One UpdateItem: each source and refusal bucket set by its own path, so concurrent writers' entries stay. The
+     * write carries an id of its own and is conditioned on the item not holding it yet, so an SDK retry of a write that
+     * landed (its answer lost or late) fails its condition instead of adding the refusals twice.
+     */
     private Optional<TokenUsage> writeUsage(Map<String, AttributeValue> key, UsageUpdate update) {
-        Map<String, String> names = new HashMap<>(Map.of("#usage", TokenUsageAttribute.NAME));
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = new ArrayList<>();
+        Map<String, String> names = new HashMap<>(Map.of("#usage", TokenUsageAttribute.NAME, "#writeId", TokenUsageAttribute.WRITE_ID));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":writeId", AttributeValue.fromS(UUID.randomUUID().toString())));
+        List<String> set = new ArrayList<>(List.of("#usage.#writeId = :writeId"));
         List<String> remove = new ArrayList<>();
         if (update.lastUsedAt() != null) {
             names.put("#lastUsedAt", "lastUsedAt");
@@ -176,15 +182,21 @@ public final class DynamoDbLoginStore implements LoginStore {
         }
         String expression = ((set.isEmpty() ? "" : "SET " + String.join(", ", set))
                 + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove))).strip();
-        if (!expression.contains("#usage.")) {
-            names.remove("#usage"); // DynamoDB refuses unused placeholders
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
+                    .updateExpression(expression)
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#usage.#writeId) OR #usage.#writeId <> :writeId)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            if (!e.hasItem() || e.item().isEmpty()) {
+                throw e; // the token is gone
+            }
+            item = e.item(); // a retry of this very write, which had landed
         }
-        Map<String, AttributeValue> item = dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
-                .updateExpression(expression)
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values.isEmpty() ? null : values)
-                .returnValues(ReturnValue.ALL_NEW)).attributes();
         AttributeValue usage = item.get(TokenUsageAttribute.NAME);
         return Optional.of(usage == null ? TokenUsage.NONE : TokenUsageAttribute.INSTANCE.transformTo(usage));
     }

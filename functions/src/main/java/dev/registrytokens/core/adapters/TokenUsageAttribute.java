@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * How a token's usage is stored on its item, readable as it is in the table: {@code usage = {sources: {<ip>: {ip,
- * client, at}}, refusals: {<epoch hour>#<reason>: count}, lastRefusal: {ip, client, reason, at}}}. The two maps exist
+ * client, at}}, refusals: {<epoch hour>#<reason>: count}, lastRefusal: {ip, client, reason, at}, writeId}}. The two maps exist
  * from the first usage write on, so that later writes set their entries by path, without reading first.
  */
 final class TokenUsageAttribute implements AttributeConverter<TokenUsage> {
@@ -20,6 +20,8 @@ final class TokenUsageAttribute implements AttributeConverter<TokenUsage> {
     static final String SOURCES = "sources";
     static final String REFUSALS = "refusals";
     static final String LAST_REFUSAL = "lastRefusal";
+    /** The id of the last usage write, which a retry of that write finds (and so is not applied twice). */
+    static final String WRITE_ID = "writeId";
     static final TokenUsageAttribute INSTANCE = new TokenUsageAttribute();
 
     private TokenUsageAttribute() {
