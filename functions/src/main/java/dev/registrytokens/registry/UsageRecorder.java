@@ -46,9 +46,9 @@ final class UsageRecorder {
     }
 
     void used(LoginRecord login, String ip, String client, Instant now) {
-        Instant at = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS); // logins within a second still order newest first
         record(login, now, gathered -> {
-            gathered.lastUsedAt = at;
+            gathered.lastUsedAt = now;
             gathered.sources.remove(ip);
             gathered.sources.put(ip, new TokenUsage.Source(ip, client, at));
             if (gathered.sources.size() > TokenUsage.RECENT_SOURCES) {
