@@ -7,6 +7,11 @@ const PERMISSIONS = { PULL: 'Pull', PULL_PUSH: 'Pull & Push' };
 const STATUSES = { ENABLED: 'Enabled', DISABLED: 'Disabled' };
 // Why the service itself disabled a token (its disabledReason).
 const DISABLED_REASONS = { leak_reported: 'Secret reported leaked', unused: 'Unused too long (policy)' };
+// Tokens expiring within this many days are marked in the list.
+const EXPIRING_DAYS = 7;
+const REFUSAL_REASONS = {
+  bad_secret: 'wrong secret', disabled: 'disabled', expired: 'expired', source_over_limit: 'source over its limit',
+};
 // The API names these fields in its errors; each has its message slot next to its input.
 const FIELD_ERRORS = { name: 'name-error', expiresInDays: 'days-error', permission: 'permission-error', description: 'description-error' };
 const FIELD_INPUTS = { name: 'name', expiresInDays: 'days', description: 'description' };
@@ -70,13 +75,78 @@ function expiresCell(token) {
   if (token.expiresAt) {
     const when = document.createElement('span');
     const note = document.createElement('span');
-    note.className = token.expired ? 'badge expired' : 'hint';
-    note.textContent = token.expired ? 'Expired'
-      : relativeDays.format(Math.max(0, Math.ceil((Date.parse(token.expiresAt) - Date.now()) / DAY)), 'day');
+    const daysLeft = Math.max(0, Math.ceil((Date.parse(token.expiresAt) - Date.now()) / DAY));
+    const expiring = !token.expired && daysLeft <= EXPIRING_DAYS;
+    note.className = token.expired ? 'badge expired' : expiring ? 'badge expiring' : 'hint';
+    note.textContent = token.expired ? 'Expired' : relativeDays.format(daysLeft, 'day');
+    if (expiring) note.title = `Expires within ${EXPIRING_DAYS} days`;
     when.append(timeElement(token.expiresAt, { withTime: false }), document.createElement('br'), note);
     cell.append(when);
   }
   return cell;
+}
+
+/** Where a login came from: its address and, when it sent one, its client. */
+function sourceText(source) {
+  return source.client ? `${source.ip} · ${source.client}` : source.ip;
+}
+
+/** Last used, from where and with what; and, folded, the token's five recent sources and the refusals of the last day. */
+function lastUsedCell(token) {
+  const cell = textCell('Last used', token.lastUsedAt ? '' : 'Never');
+  if (token.lastUsedAt) cell.append(timeElement(token.lastUsedAt));
+  const sources = token.recentSources ?? [];
+  if (sources.length > 0) {
+    const from = document.createElement('span');
+    from.className = 'hint usage-source';
+    from.textContent = sourceText(sources[0]);
+    cell.append(document.createElement('br'), from);
+  }
+  if (token.refusedLogins24h > 0) {
+    const refused = document.createElement('span');
+    refused.className = 'badge refused';
+    refused.textContent = `${token.refusedLogins24h} refused (24 h)`;
+    cell.append(document.createElement('br'), refused);
+  }
+  if (sources.length > 0 || token.lastRefusal) cell.append(usageDetails(token));
+  return cell;
+}
+
+function usageDetails(token) {
+  const details = document.createElement('details');
+  details.className = 'usage';
+  const summary = document.createElement('summary');
+  summary.textContent = 'Usage';
+  summary.setAttribute('aria-label', `Usage of ${token.name}`);
+  details.append(summary);
+  const sources = token.recentSources ?? [];
+  if (sources.length > 0) {
+    const heading = document.createElement('p');
+    heading.textContent = `Last ${sources.length === 1 ? 'source' : `${sources.length} sources`}:`;
+    const list = document.createElement('ol');
+    list.className = 'usage-sources';
+    for (const source of sources) {
+      const item = document.createElement('li');
+      item.append(`${sourceText(source)}, `, timeElement(source.lastUsedAt));
+      list.append(item);
+    }
+    details.append(heading, list);
+  }
+  const refusals = document.createElement('p');
+  refusals.className = 'usage-refusals';
+  const byReason = Object.entries(token.refusedLogins24hByReason ?? {})
+    .map(([reason, count]) => `${REFUSAL_REASONS[reason] ?? reason} ${count}`).join(', ');
+  refusals.textContent = token.refusedLogins24h > 0
+    ? `${token.refusedLogins24h} refused in the last 24 hours: ${byReason}.` : 'No refused logins in the last 24 hours.';
+  details.append(refusals);
+  if (token.lastRefusal) {
+    const last = document.createElement('p');
+    last.className = 'usage-last-refusal';
+    last.append(`Last refused: ${sourceText(token.lastRefusal)}, ${REFUSAL_REASONS[token.lastRefusal.reason] ?? token.lastRefusal.reason}, `,
+      timeElement(token.lastRefusal.at));
+    details.append(last);
+  }
+  return details;
 }
 
 function textCell(label, text, className) {
@@ -146,8 +216,7 @@ function row(token) {
     status.append(' ', reason);
   }
   const expires = expiresCell(token);
-  const lastUsed = textCell('Last used', token.lastUsedAt ? '' : 'Never');
-  if (token.lastUsedAt) lastUsed.append(timeElement(token.lastUsedAt));
+  const lastUsed = lastUsedCell(token);
   const created = textCell('Created', '');
   created.append(timeElement(token.createdAt));
   tr.append(textCell('Name', token.name, 'long name'), textCell('Username', token.username, 'long mono'),

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Runs last (see junit-platform.properties): no secret issued during the suite was stored or logged, and no secret or
- * MAC is in an audit item, an outbox entry or an event.
+ * Runs last (see junit-platform.properties): no secret issued during the suite, nor an Authorization header, was stored
+ * or logged, and no secret or MAC is in an audit item, an outbox entry or an event.
  */
 @Order(Integer.MAX_VALUE)
 @Tag("machine")
@@ -52,6 +52,7 @@ class NoSecretLeakTest {
         // Whatever ran before (the whole suite, or only this test) wrote through the captured streams.
         assertTrue(logs.contains("checking " + secrets.size() + " issued secrets"), "the output was captured");
 
+        assertFalse(everythingStored.indexOf("Basic ") >= 0, "an Authorization header is stored in the table");
         for (String secret : secrets) {
             assertFalse(everythingStored.indexOf(secret) >= 0, "a secret is stored in the table");
             assertFalse(logs.contains(secret), "a secret appears in the logs");

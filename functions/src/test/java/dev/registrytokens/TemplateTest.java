@@ -275,8 +275,8 @@ class TemplateTest {
                 assertTrue(allowed.isArray() && !allowed.isEmpty(), name + ": an update without dynamodb:Attributes " + statement);
                 allowed.forEach(attribute -> attributes.add(attribute.asText()));
             }
-            assertEquals(new TreeSet<>(Set.of("pk", "sk", "failures", "expiresAt", "lastUsedAt")), attributes,
-                    name + ": the failure counter, its expiry and a token's lastUsedAt (pk and sk: the key, which IAM counts)");
+            assertEquals(new TreeSet<>(Set.of("pk", "sk", "failures", "expiresAt", "lastUsedAt", "usage")), attributes,
+                    name + ": the failure counter, its expiry and a token's lastUsedAt and usage (pk and sk: the key, which IAM counts)");
         }
     }
 

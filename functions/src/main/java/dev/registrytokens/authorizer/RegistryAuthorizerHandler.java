@@ -46,7 +46,7 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
         Optional<RegistryLogins.Login> login;
         try {
             login = logins.decide(BasicCredentials.parse(Headers.get(event.getHeaders(), "authorization")),
-                    sourceIp, requestContext == null ? null : requestContext.getRequestId());
+                    sourceIp, Headers.get(event.getHeaders(), "user-agent"), requestContext == null ? null : requestContext.getRequestId());
         } catch (RuntimeException dependencyFailed) {
             login = Optional.empty(); // fails closed: no login without a decision
         }

@@ -1,10 +1,10 @@
 package dev.registrytokens.core;
 
-import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What registry logins read and write: the login record, each source's failed logins per fixed window, and the
- * token's {@code lastUsedAt}. The table's adapter is {@code core.adapters.DynamoDbLoginStore}.
+ * token's usage ({@code lastUsedAt}, {@link TokenUsage}). The table's adapter is {@code core.adapters.DynamoDbLoginStore}.
  */
 public interface LoginStore {
     /** A username's login record (null if none) and the failed logins its source made in the current window. */
@@ -36,8 +36,10 @@ public interface LoginStore {
     void uncountLoginGuess(String source, long failureWindow);
 
     /**
-     * Sets the token's lastUsedAt (whole seconds) unless it was set after {@code notAfter}; a token deleted or moved by
-     * the layout migration meanwhile is left alone. Does not bump the version: it is not a change anyone made.
+     * One write of the token's usage, on its item: lastUsedAt (whole seconds) if the update has one, the update's
+     * sources and refusal counts added, its stale entries removed. A token deleted or moved by the layout migration
+     * meanwhile is left alone (empty). Does not bump the version: it is not a change anyone made. Returns the usage as
+     * stored after the write, from which the next write learns what has become stale.
      */
-    void recordLastUsed(LoginRecord login, Instant usedAt, Instant notAfter);
+    Optional<TokenUsage> recordUsage(LoginRecord login, UsageUpdate update);
 }

@@ -9,6 +9,7 @@ import java.util.List;
  * subject; the token belongs to the namespace and outlives them. {@code repositories} null means every repository.
  * {@code expiresAt} (epoch seconds) is the table's TTL attribute; absent means never. {@code disabledReason} says why
  * the service itself disabled the token ({@link #LEAK_REPORTED}, {@link #UNUSED}); null when a person did, or it is enabled.
+ * {@code usage} is written by registry logins only (never by an edit); null until the first one.
  */
 public record TokenRecord(
         String pk,
@@ -27,7 +28,8 @@ public record TokenRecord(
         Instant updatedAt,
         Instant lastUsedAt,
         Long version,
-        String disabledReason) {
+        String disabledReason,
+        TokenUsage usage) {
 
     /** Where tokens of the first layout lived, each under its creator's account, until the layout migration moves them. */
     public static final String LEGACY_PARTITION_PREFIX = "ACCOUNT#";
@@ -56,7 +58,7 @@ public record TokenRecord(
         return new Builder().pk(pk).sk(sk).id(id).namespace(namespace).createdBy(createdBy).name(name)
                 .username(username).description(description).permission(permission).repositories(repositories).status(status)
                 .expiresAt(expiresAt).createdAt(createdAt).updatedAt(updatedAt).lastUsedAt(lastUsedAt).version(version)
-                .disabledReason(disabledReason);
+                .disabledReason(disabledReason).usage(usage);
     }
 
     public static final class Builder {
@@ -77,6 +79,7 @@ public record TokenRecord(
         private Instant lastUsedAt;
         private Long version;
         private String disabledReason;
+        private TokenUsage usage;
 
         public Builder pk(String value) { pk = value; return this; }
         public Builder sk(String value) { sk = value; return this; }
@@ -95,10 +98,11 @@ public record TokenRecord(
         public Builder lastUsedAt(Instant value) { lastUsedAt = value; return this; }
         public Builder version(Long value) { version = value; return this; }
         public Builder disabledReason(String value) { disabledReason = value; return this; }
+        public Builder usage(TokenUsage value) { usage = value; return this; }
 
         public TokenRecord build() {
             return new TokenRecord(pk, sk, id, namespace, createdBy, name, username, description, permission, repositories, status,
-                    expiresAt, createdAt, updatedAt, lastUsedAt, version, disabledReason);
+                    expiresAt, createdAt, updatedAt, lastUsedAt, version, disabledReason, usage);
         }
     }
 }

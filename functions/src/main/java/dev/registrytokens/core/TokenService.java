@@ -90,6 +90,7 @@ public final class TokenService {
                 .createdAt(now)
                 .updatedAt(now)
                 .version(1L)
+                .usage(TokenUsage.NONE) // empty maps, which the logins' usage writes set entries in
                 .build();
         try {
             store.create(token, LoginRecord.of(token, mac), now, audit(member, AuditAction.CREATE, token, changes(null, token), now));

@@ -75,7 +75,7 @@ public class OAuthTokenHandler extends ApiHandler {
             throw ApiException.badRequest("invalid_request", "username and password are required, once each.", username == null ? "username" : "password");
         }
         RegistryLogins.Login login = logins.decide(Optional.of(new BasicCredentials(username, password)),
-                        clientAddress.of(request.sourceIp(), request::header), request.requestId())
+                        clientAddress.of(request.sourceIp(), request::header), request.header("user-agent"), request.requestId())
                 .orElseThrow(() -> ApiException.badRequest("invalid_grant", "The username or secret is wrong, or the token cannot log in.", null));
         RegistryTokens.Grant grant = tokens.grant(login.username(), login.namespace(), login.permission(), login.repositories(),
                 form.getOrDefault("service", List.of()), form.getOrDefault("scope", List.of()));

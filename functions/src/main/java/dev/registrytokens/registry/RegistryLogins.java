@@ -13,9 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -27,9 +25,10 @@ import java.util.function.Consumer;
  * behind a shared address does not lock out the address's other users. Only a fresh guess costs a KMS call, and it is
  * counted against its source first, by a conditional increment under the limit, so a parallel burst cannot exceed
  * it; a guess that proves right is taken back. Every refusal looks the same to the caller; the log says why.
+ * Each token's usage (sources of its logins, refusals of it) is recorded by a {@link UsageRecorder}: at most one write
+ * per token a minute per execution environment.
  */
 public final class RegistryLogins {
-    private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
     private static final int MAX_USERNAME_LENGTH = 200;
     private static final int MAX_REMEMBERED_TOKENS = 10_000;
     /** Verdicts outlive neither this nor a change of the stored MAC. */
@@ -44,8 +43,8 @@ public final class RegistryLogins {
     private final RememberedSecrets remembered;
     private final HotTokens hotTokens;
     private final Consumer<String> decisionLog;
-    /** When this execution environment last recorded each token's use: keeps the write off most logins. */
-    private final Map<String, Instant> lastUseRecorded = new ConcurrentHashMap<>();
+    /** This environment's usage of each token: at most one write per token a minute. */
+    private final UsageRecorder usage;
 
     public RegistryLogins(LoginStore store, SecretMacs macs, Clock clock, int failuresPerSource, Duration failureWindow) {
         this(store, macs, clock, failuresPerSource, failureWindow, System.out::println);
@@ -70,6 +69,7 @@ public final class RegistryLogins {
         this.clock = clock;
         this.failuresPerSource = failuresPerSource;
         this.failureWindow = failureWindow;
+        this.usage = new UsageRecorder(store);
         this.remembered = new RememberedSecrets(clock, MAX_VERDICT_AGE, MAX_REMEMBERED_TOKENS, MAX_REFUSED_SECRETS_PER_USERNAME);
         this.hotTokens = new HotTokens(clock, hot.loginsPerSecond(), hot.maxAge(), MAX_REMEMBERED_TOKENS);
     }
@@ -103,17 +103,22 @@ public final class RegistryLogins {
         }
     }
 
-    /** A login decision: the login, or why there is none. */
-    private record Decision(Login login, Refusal refusal) {
+    /** A login decision: the login, or why there is none; {@code token} is the login record read, if any. */
+    private record Decision(Login login, Refusal refusal, LoginRecord token) {
         static Decision refused(Refusal refusal) {
-            return new Decision(null, refusal);
+            return new Decision(null, refusal, null);
+        }
+
+        /** A refusal of an existing token: counted in its usage. */
+        static Decision refused(Refusal refusal, LoginRecord token) {
+            return new Decision(null, refusal, token);
         }
     }
 
     /** {@code sourceIp} is the address the request came from, as API Gateway saw it. */
     public Optional<Login> authenticate(String authorizationHeader, String sourceIp) {
         return BasicCredentials.parse(authorizationHeader)
-                .flatMap(credentials -> Optional.ofNullable(authenticate(credentials, sourceIp).login()));
+                .flatMap(credentials -> Optional.ofNullable(recordUsage(authenticate(credentials, sourceIp), sourceIp, null).login()));
     }
 
     /**
@@ -124,10 +129,19 @@ public final class RegistryLogins {
      * the secret prefix (a secret typed into the wrong field).
      */
     public Optional<Login> decide(Optional<BasicCredentials> credentials, String sourceIp, String requestId) {
+        return decide(credentials, sourceIp, null, requestId);
+    }
+
+    /**
+     * {@link #decide(Optional, String, String)}, recording the token's usage: a login's source and client (the
+     * {@code userAgent} header's first product), or a refusal of an existing token with its reason.
+     */
+    public Optional<Login> decide(Optional<BasicCredentials> credentials, String sourceIp, String userAgent, String requestId) {
         Decision decision = null;
         String failure = null;
         try {
-            decision = credentials.map(presented -> authenticate(presented, sourceIp)).orElse(Decision.refused(Refusal.NO_CREDENTIALS));
+            decision = credentials.map(presented -> recordUsage(authenticate(presented, sourceIp), sourceIp, UserAgents.product(userAgent)))
+                    .orElse(Decision.refused(Refusal.NO_CREDENTIALS));
             return Optional.ofNullable(decision.login());
         } catch (RuntimeException e) {
             failure = e instanceof DomainException.Unavailable unavailable ? unavailable.diagnosis() : e.getClass().getSimpleName();
@@ -175,10 +189,10 @@ public final class RegistryLogins {
             return Decision.refused(Refusal.UNKNOWN_USER);
         }
         if (login.status() != TokenStatus.ENABLED) {
-            return Decision.refused(Refusal.DISABLED);
+            return Decision.refused(Refusal.DISABLED, login);
         }
         if (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond()) {
-            return Decision.refused(Refusal.EXPIRED);
+            return Decision.refused(Refusal.EXPIRED, login);
         }
         byte[] storedMac = login.mac();
         switch (remembered.verdict(username, storedMac, secretHash)) {
@@ -186,22 +200,21 @@ public final class RegistryLogins {
                 // known right: no KMS call, no guess, whatever the source's count
             }
             case REFUSED -> {
-                return Decision.refused(Refusal.BAD_SECRET); // KMS said so already, and the guess was counted then
+                return Decision.refused(Refusal.BAD_SECRET, login); // KMS said so already, and the guess was counted then
             }
             case UNKNOWN -> {
                 if (attempt.sourceFailures() >= failuresPerSource
                         || !store.countLoginGuess(source.get(), window, (window + 1) * windowSeconds, failuresPerSource)) {
-                    return Decision.refused(Refusal.SOURCE_OVER_LIMIT); // no answer for it until the window passes
+                    return Decision.refused(Refusal.SOURCE_OVER_LIMIT, login); // no answer for it until the window passes
                 }
                 if (!verify(login, credentials.secret(), source.get(), window)) {
                     remembered.rememberRefusal(username, storedMac, secretHash);
-                    return Decision.refused(Refusal.BAD_SECRET);
+                    return Decision.refused(Refusal.BAD_SECRET, login);
                 }
                 remembered.rememberMatch(username, storedMac, secretHash);
             }
         }
-        recordUse(login, now);
-        return new Decision(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()), null);
+        return new Decision(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()), null, login);
     }
 
     /**
@@ -262,21 +275,18 @@ public final class RegistryLogins {
         macs.macOf("SnapStart priming");
         remembered.forgetAll();
         hotTokens.forgetAll();
+        usage.forgetAll();
     }
 
-    private void recordUse(LoginRecord login, Instant now) {
-        Instant recorded = lastUseRecorded.get(login.tokenId());
-        if (recorded != null && recorded.isAfter(now.minus(LAST_USED_RESOLUTION))) {
-            return;
+    /** Records the decision in its token's usage, if it concerns an existing token and has a source; then returns it. */
+    private Decision recordUsage(Decision decision, String sourceIp, String client) {
+        if (decision.token() != null && sourceIp != null) {
+            if (decision.login() != null) {
+                usage.used(decision.token(), sourceIp, client, clock.instant());
+            } else {
+                usage.refused(decision.token(), sourceIp, client, decision.refusal().code(), clock.instant());
+            }
         }
-        if (lastUseRecorded.size() > MAX_REMEMBERED_TOKENS) {
-            lastUseRecorded.clear();
-        }
-        lastUseRecorded.put(login.tokenId(), now);
-        try {
-            store.recordLastUsed(login, now, now.minus(LAST_USED_RESOLUTION));
-        } catch (DomainException.Unavailable unavailable) {
-            // lastUsedAt is informational: a valid login is not refused because it could not be recorded
-        }
+        return decision;
     }
 }

@@ -12,6 +12,7 @@ import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
+import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.OwnFailureWindows;
 import dev.registrytokens.registry.LoginContext;
@@ -80,6 +81,23 @@ class RegistryAuthorizerHandlerTest {
         assertEquals("app:PULL_PUSH team/**:PULL", answer.getContext().get("repositories"));
         assertEquals(token.repositories(), LoginContext.from(Map.copyOf(answer.getContext())).orElseThrow().repositories(),
                 "the token endpoint reads back exactly the rules");
+    }
+
+    @Test
+    void recordsTheLoginsSourceAndTheUserAgentsProductAsTheTokensUsage() {
+        TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
+        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), token.secret())), null).getIsAuthorized());
+        TokenView used = TestStack.tokenService().get(owner.membership(), token.id());
+        assertEquals(List.of(new TokenView.UsedFrom(source, "containers/5.24.1", used.lastUsedAt())), used.recentSources(),
+                "the event file's User-Agent is containers/image's");
+
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
+        RegistryAuthorizerHandler otherEnvironment = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, clock));
+        assertFalse(otherEnvironment.handleRequest(loginEvent(basic(token.username(), token.secret())), null).getIsAuthorized());
+        TokenView refused = TestStack.tokenService().get(owner.membership(), token.id());
+        assertEquals(Map.of("disabled", 1L), refused.refusedLogins24hByReason());
+        assertEquals(source, refused.lastRefusal().ip());
+        assertEquals("containers/5.24.1", refused.lastRefusal().client());
     }
 
     @Test

@@ -224,16 +224,26 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     }
 
     @Override
-    public synchronized void recordLastUsed(LoginRecord login, Instant usedAt, Instant notAfter) {
-        count("recordLastUsed");
+    public synchronized Optional<TokenUsage> recordUsage(LoginRecord login, UsageUpdate update) {
+        count("recordUsage");
         String partition = login.legacyAccountId() != null
                 ? TokenRecord.legacyPartitionKey(login.legacyAccountId()) : TokenRecord.partitionKey(login.namespace());
         String key = partition + "/" + TokenRecord.sortKey(login.tokenId());
         TokenRecord token = tokens.get(key);
-        Instant limit = notAfter.truncatedTo(ChronoUnit.SECONDS);
-        if (token != null && (token.lastUsedAt() == null || token.lastUsedAt().isBefore(limit))) {
-            tokens.put(key, token.toBuilder().lastUsedAt(usedAt.truncatedTo(ChronoUnit.SECONDS)).build());
+        if (token == null) {
+            return Optional.empty();
         }
+        TokenUsage usage = token.usage() == null ? TokenUsage.NONE : token.usage();
+        Map<String, TokenUsage.Source> sources = new HashMap<>(usage.sources());
+        sources.putAll(update.sources());
+        sources.keySet().removeAll(update.staleSources());
+        Map<String, Long> refusals = new HashMap<>(usage.refusals());
+        update.refusals().forEach((bucket, count) -> refusals.merge(bucket, count, Long::sum));
+        refusals.keySet().removeAll(update.staleRefusals());
+        TokenUsage stored = new TokenUsage(sources, refusals, update.lastRefusal() != null ? update.lastRefusal() : usage.lastRefusal());
+        tokens.put(key, token.toBuilder().usage(stored)
+                .lastUsedAt(update.lastUsedAt() != null ? update.lastUsedAt().truncatedTo(ChronoUnit.SECONDS) : token.lastUsedAt()).build());
+        return Optional.of(stored);
     }
 
     @Override

@@ -138,9 +138,9 @@ class NamespacePolicyTest {
         clock.advance(Duration.ofDays(1));
         TokenView createdLater = create("created-later", Permission.PULL, null, null);
         TokenView expiring = create("expiring", Permission.PULL, null, 5);
-        table.recordLastUsed(table.findLogin("team+used-early").orElseThrow(), START.plus(Duration.ofHours(1)), clock.instant());
+        table.recordUsage(table.findLogin("team+used-early").orElseThrow(), UsageUpdate.lastUsed(START.plus(Duration.ofHours(1))));
         clock.advance(Duration.ofDays(5));
-        table.recordLastUsed(table.findLogin("team+used-late").orElseThrow(), clock.instant(), clock.instant());
+        table.recordUsage(table.findLogin("team+used-late").orElseThrow(), UsageUpdate.lastUsed(clock.instant()));
         setPolicy(null, null, null, 6);
         Membership elsewhere = new Membership("dan", "other", Role.OWNER);
         TokenView otherNamespace = tokens.create(elsewhere, new CreateTokenRequest("old", Permission.PULL, null, null, null));

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The token lifecycle's rules against the in-memory table and MAC key: no emulator, no process, no network. */
@@ -105,7 +107,7 @@ class TokenServiceTest {
     void anEditChangesWhatItGivesBumpsTheVersionOnceAndKeepsWhatLoginsWrote() {
         TokenView token = create(owner, "ci", 30);
         LoginRecord login = table.findLogin("team+ci").orElseThrow();
-        table.recordLastUsed(login, START, START.minusSeconds(60));
+        table.recordUsage(login, new UsageUpdate(START, Map.of(), Map.of(), null, Set.of(), Set.of()));
         clock.advance(Duration.ofHours(1));
         TokenView edited = tokens.edit(owner, token.id(), null,
                 new EditTokenRequest(Permission.PULL_PUSH, false, null, true, null, false, null));

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +128,7 @@ public abstract class TokenTableContract {
     void anUpdateWritesWhatChangedKeepsWhatLoginsWroteAndIsGuardedByVersionAndExpiry() {
         TokenRecord token = created("edit", inDays(1));
         LoginRecord login = tokens().findLogin(token.username()).orElseThrow();
-        logins().recordLastUsed(login, NOW, NOW.minusSeconds(60));
+        logins().recordUsage(login, new UsageUpdate(NOW, Map.of(), Map.of(), null, Set.of(), Set.of()));
         TokenRecord next = token.toBuilder().permission(Permission.PULL_PUSH).expiresAt(null).description("d").version(2L)
                 .updatedAt(NOW.plusSeconds(1)).build();
         tokens().update(token, next, null, NOW, audit(token, AuditAction.EDIT));
@@ -220,17 +221,35 @@ public abstract class TokenTableContract {
     }
 
     @Test
-    void lastUseIsRecordedInWholeSecondsOnlyOverAnOlderOne() {
+    void usageWritesSetSourcesByIpAddRefusalsAndRemoveWhatTheyAreGivenAsStale() {
         TokenRecord token = created("used", inDays(1));
         LoginRecord login = tokens().findLogin(token.username()).orElseThrow();
         Instant used = NOW.plusMillis(1500);
-        logins().recordLastUsed(login, used, used.minusSeconds(60));
-        assertEquals(used.truncatedTo(ChronoUnit.SECONDS), tokens().findToken(namespace, token.id()).orElseThrow().lastUsedAt());
-        logins().recordLastUsed(login, used.plusSeconds(30), used.minusSeconds(30));
-        assertEquals(used.truncatedTo(ChronoUnit.SECONDS), tokens().findToken(namespace, token.id()).orElseThrow().lastUsedAt(),
-                "recorded after notAfter: left alone");
+        Instant second = used.truncatedTo(ChronoUnit.SECONDS);
+        var first = new TokenUsage.Source("192.0.2.1", "docker/28.2.2", second);
+        TokenUsage afterFirst = logins().recordUsage(login, new UsageUpdate(used, Map.of(first.ip(), first),
+                Map.of(TokenUsage.refusalBucket(NOW, "bad_secret"), 2L), null, Set.of(), Set.of())).orElseThrow();
+        assertEquals(List.of(first), afterFirst.recentSources(), "the token's first usage write creates its maps");
+        assertEquals(second, tokens().findToken(namespace, token.id()).orElseThrow().lastUsedAt(), "whole seconds");
+
+        var other = new TokenUsage.Source("192.0.2.2", null, second.plusSeconds(60));
+        var refusal = new TokenUsage.Refusal("192.0.2.9", "skopeo", "disabled", second.plusSeconds(60));
+        TokenUsage afterSecond = logins().recordUsage(login, new UsageUpdate(null, Map.of(other.ip(), other),
+                Map.of(TokenUsage.refusalBucket(NOW, "bad_secret"), 3L, TokenUsage.refusalBucket(NOW, "disabled"), 1L), refusal,
+                Set.of(), Set.of())).orElseThrow();
+        assertEquals(List.of(other, first), afterSecond.recentSources());
+        assertEquals(Map.of("bad_secret", 5L, "disabled", 1L), afterSecond.refusedWithin24h(NOW));
+        assertEquals(refusal, afterSecond.lastRefusal());
+        assertEquals(second, tokens().findToken(namespace, token.id()).orElseThrow().lastUsedAt(), "no use: lastUsedAt stays");
+
+        TokenUsage afterRemoval = logins().recordUsage(login, new UsageUpdate(null, Map.of(), Map.of(), null,
+                Set.of(first.ip()), Set.of(TokenUsage.refusalBucket(NOW, "disabled")))).orElseThrow();
+        assertEquals(List.of(other), afterRemoval.recentSources());
+        assertEquals(Map.of("bad_secret", 5L), afterRemoval.refusedWithin24h(NOW));
+        assertEquals(afterRemoval, tokens().findToken(namespace, token.id()).orElseThrow().usage(), "the write returns what it stored");
+
         tokens().delete(token, 1, audit(token, AuditAction.DELETE));
-        logins().recordLastUsed(login, used.plusSeconds(120), used.plusSeconds(60));
+        assertTrue(logins().recordUsage(login, new UsageUpdate(used.plusSeconds(120), Map.of(), Map.of(), null, Set.of(), Set.of())).isEmpty());
         assertTrue(tokens().findToken(namespace, token.id()).isEmpty(), "a deleted token is not brought back");
     }
 }

@@ -7,7 +7,9 @@ import dev.registrytokens.aws.AwsClients.Timeouts;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenUsage;
 import dev.registrytokens.core.TokenView;
+import dev.registrytokens.core.UsageUpdate;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.ApiResult;
 import dev.registrytokens.testing.BeforeFirstCall;
@@ -21,6 +23,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -206,13 +210,16 @@ class EditTokenHandlerTest {
         TokenView token = TestStack.createToken(owner, "used", Permission.PULL, 30);
         Instant usedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         var loginInBetween = new BeforeFirstCall("TransactWriteItems",
-                () -> TestStack.loginStore().recordLastUsed(TestStack.store().findLogin(token.username()).orElseThrow(), usedAt, usedAt.minusSeconds(60)));
+                () -> TestStack.loginStore().recordUsage(TestStack.store().findLogin(token.username()).orElseThrow(),
+                        new UsageUpdate(usedAt, Map.of("192.0.2.1", new TokenUsage.Source("192.0.2.1", "docker/28.2.2", usedAt)),
+                                Map.of(), null, Set.of(), Set.of())));
         var racing = new EditTokenHandler(new TokenService(TestStack.store(loginInBetween), null, Clock.systemUTC()));
         ApiCall.from("edit-token.json").as(owner).id(token.id()).header("If-Match", "1")
                 .body("{\"description\":\"edited\"}").to(racing).assertStatus(200);
         var stored = TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
         assertEquals("edited", stored.description());
         assertEquals(usedAt, stored.lastUsedAt());
+        assertEquals(List.of(new TokenUsage.Source("192.0.2.1", "docker/28.2.2", usedAt)), stored.usage().recentSources());
     }
 
     @Test

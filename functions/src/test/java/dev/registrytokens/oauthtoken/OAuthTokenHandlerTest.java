@@ -114,7 +114,8 @@ class OAuthTokenHandlerTest {
         assertEquals("invalid_grant", answer.body().get("error").asText());
         assertTrue(answer.body().get("error_description").isTextual());
         assertEquals(1, calls.count("GenerateMac"), calls::toString);
-        assertEquals(1, calls.count("UpdateItem"), "one counted failure against the source, as a wrong Basic login: " + calls);
+        assertEquals(2, calls.count("UpdateItem"),
+                "one counted failure against the source and the minute's one usage write, as a wrong Basic login: " + calls);
         calls.reset();
         String requestId = "unknown-user-" + UUID.randomUUID();
         post(passwordGrant(owner.namespace() + "+nobody", token.secret(), ""), requestId).assertStatus(400);

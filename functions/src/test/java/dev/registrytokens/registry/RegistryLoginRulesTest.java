@@ -196,10 +196,10 @@ class RegistryLoginRulesTest {
         table.resetCalls();
         clock.advance(Duration.ofSeconds(59));
         assertTrue(login(logins, token.username(), token.secret(), SOURCE));
-        assertEquals(0, table.calls("recordLastUsed"));
+        assertEquals(0, table.calls("recordUsage"));
         clock.advance(Duration.ofSeconds(2));
         assertTrue(login(logins, token.username(), token.secret(), SOURCE));
-        assertEquals(1, table.calls("recordLastUsed"));
+        assertEquals(1, table.calls("recordUsage"));
         assertEquals(START.plusSeconds(61).toString(), tokens.get(owner, token.id()).lastUsedAt());
     }
 

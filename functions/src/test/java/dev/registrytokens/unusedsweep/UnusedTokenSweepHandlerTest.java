@@ -13,6 +13,7 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.core.UnusedTokenSweep;
+import dev.registrytokens.core.UsageUpdate;
 import dev.registrytokens.core.adapters.DynamoDbTokenStore;
 import dev.registrytokens.testing.ApiCall;
 import dev.registrytokens.testing.TestAccount;
@@ -54,7 +55,7 @@ class UnusedTokenSweepHandlerTest {
         assertEquals(TokenStatus.ENABLED, status(owner, neverUsed));
 
         LoginRecord login = TestStack.store().findLogin(recentlyUsed.username()).orElseThrow();
-        TestStack.loginStore().recordLastUsed(login, clock.instant().truncatedTo(ChronoUnit.SECONDS), clock.instant());
+        TestStack.loginStore().recordUsage(login, UsageUpdate.lastUsed(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
         clock.advance(Duration.ofMinutes(2));
         handler.handleRequest(daily, null);
 

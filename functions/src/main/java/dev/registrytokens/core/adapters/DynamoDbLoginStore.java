@@ -4,10 +4,15 @@ import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.LoginStore;
 import dev.registrytokens.core.TokenRecord;
-import java.time.Instant;
+import dev.registrytokens.core.TokenUsage;
+import dev.registrytokens.core.UsageUpdate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -15,12 +20,14 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Registry logins in the one DynamoDB table, through the low-level client: the login record and the source's
  * failure counter in one BatchGetItem (a hot token's refresh: the login record alone), failed logins counted per
- * source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window (TTL), and the token's
- * {@code lastUsedAt}.
+ * source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window (TTL), and the token's usage
+ * ({@code lastUsedAt} and {@code usage}, on its item).
  */
 public final class DynamoDbLoginStore implements LoginStore {
     private static final String TABLE = "The token table";
@@ -94,21 +101,24 @@ public final class DynamoDbLoginStore implements LoginStore {
     }
 
     @Override
-    public void recordLastUsed(LoginRecord login, Instant usedAt, Instant notAfter) {
+    public Optional<TokenUsage> recordUsage(LoginRecord login, UsageUpdate update) {
         String partition = login.legacyAccountId() != null
                 ? TokenRecord.legacyPartitionKey(login.legacyAccountId())
                 : TokenRecord.partitionKey(login.namespace());
+        Map<String, AttributeValue> key = TableItems.tokenKey(partition, login.tokenId());
         try {
-            dynamoDb.updateItem(request -> request.tableName(tableName)
-                    .key(TableItems.tokenKey(partition, login.tokenId()))
-                    .updateExpression("SET #lastUsedAt = :usedAt")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :notAfter)")
-                    .expressionAttributeNames(Map.of("#lastUsedAt", "lastUsedAt"))
-                    .expressionAttributeValues(Map.of(
-                            ":usedAt", AttributeValue.fromS(usedAt.truncatedTo(ChronoUnit.SECONDS).toString()),
-                            ":notAfter", AttributeValue.fromS(notAfter.truncatedTo(ChronoUnit.SECONDS).toString()))));
-        } catch (ConditionalCheckFailedException recentlyRecorded) {
-            // another login recorded it within the minute
+            try {
+                return writeUsage(key, update);
+            } catch (DynamoDbException e) {
+                if (!isMissingUsageMaps(e)) {
+                    throw e;
+                }
+                // The token's first usage write: its maps are created once, then the entries set by path.
+                createUsageMaps(key);
+                return writeUsage(key, update);
+            }
+        } catch (ConditionalCheckFailedException tokenGone) {
+            return Optional.empty();
         } catch (SdkClientException | DynamoDbException e) {
             throw DependencyFailures.unavailable(TABLE, e);
         }
@@ -128,6 +138,94 @@ public final class DynamoDbLoginStore implements LoginStore {
             throw DomainException.Unavailable.dependency(TABLE, "throttle (unprocessed keys)");
         }
         return response.responses().getOrDefault(tableName, List.of());
+    }
+
+    /**
+     * One UpdateItem: each source and refusal bucket set by its own path, so concurrent writers' entries stay. The
+     * write carries an id of its own and is conditioned on the item not holding it yet, so an SDK retry of a write that
+     * landed (its answer lost or late) fails its condition instead of adding the refusals twice.
+     */
+    private Optional<TokenUsage> writeUsage(Map<String, AttributeValue> key, UsageUpdate update) {
+        Map<String, String> names = new HashMap<>(Map.of("#usage", TokenUsageAttribute.NAME, "#writeId", TokenUsageAttribute.WRITE_ID));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":writeId", AttributeValue.fromS(UUID.randomUUID().toString())));
+        List<String> set = new ArrayList<>(List.of("#usage.#writeId = :writeId"));
+        List<String> remove = new ArrayList<>();
+        if (update.lastUsedAt() != null) {
+            names.put("#lastUsedAt", "lastUsedAt");
+            values.put(":usedAt", AttributeValue.fromS(update.lastUsedAt().truncatedTo(ChronoUnit.SECONDS).toString()));
+            set.add("#lastUsedAt = :usedAt");
+        }
+        if (!update.sources().isEmpty() || !update.staleSources().isEmpty()) {
+            names.put("#sources", TokenUsageAttribute.SOURCES);
+        }
+        int i = 0;
+        for (TokenUsage.Source source : update.sources().values()) {
+            names.put("#s" + i, source.ip());
+            values.put(":s" + i, TokenUsageAttribute.source(source));
+            set.add("#usage.#sources.#s" + i + " = :s" + i);
+            i++;
+        }
+        if (!update.refusals().isEmpty() || !update.staleRefusals().isEmpty()) {
+            names.put("#refusals", TokenUsageAttribute.REFUSALS);
+        }
+        if (!update.refusals().isEmpty()) {
+            values.put(":zero", AttributeValue.fromN("0"));
+        }
+        i = 0;
+        for (Map.Entry<String, Long> bucket : update.refusals().entrySet()) {
+            names.put("#r" + i, bucket.getKey());
+            values.put(":r" + i, AttributeValue.fromN(Long.toString(bucket.getValue())));
+            set.add("#usage.#refusals.#r" + i + " = if_not_exists(#usage.#refusals.#r" + i + ", :zero) + :r" + i);
+            i++;
+        }
+        if (update.lastRefusal() != null) {
+            names.put("#lastRefusal", TokenUsageAttribute.LAST_REFUSAL);
+            values.put(":lastRefusal", TokenUsageAttribute.refusal(update.lastRefusal()));
+            set.add("#usage.#lastRefusal = :lastRefusal");
+        }
+        i = 0;
+        for (String ip : update.staleSources()) {
+            names.put("#x" + i, ip);
+            remove.add("#usage.#sources.#x" + i++);
+        }
+        i = 0;
+        for (String bucket : update.staleRefusals()) {
+            names.put("#y" + i, bucket);
+            remove.add("#usage.#refusals.#y" + i++);
+        }
+        String expression = ((set.isEmpty() ? "" : "SET " + String.join(", ", set))
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove))).strip();
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
+                    .updateExpression(expression)
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#usage.#writeId) OR #usage.#writeId <> :writeId)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            if (!e.hasItem() || e.item().isEmpty()) {
+                throw e; // the token is gone
+            }
+            item = e.item(); // a retry of this very write, which had landed
+        }
+        AttributeValue usage = item.get(TokenUsageAttribute.NAME);
+        return Optional.of(usage == null ? TokenUsage.NONE : TokenUsageAttribute.INSTANCE.transformTo(usage));
+    }
+
+    private void createUsageMaps(Map<String, AttributeValue> key) {
+        dynamoDb.updateItem(request -> request.tableName(tableName).key(key)
+                .updateExpression("SET #usage = if_not_exists(#usage, :empty)")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeNames(Map.of("#usage", TokenUsageAttribute.NAME))
+                .expressionAttributeValues(Map.of(":empty", TokenUsageAttribute.empty())));
+    }
+
+    /** DynamoDB refuses to set a path inside a map the item does not have yet. */
+    private static boolean isMissingUsageMaps(DynamoDbException e) {
+        return e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())
+                && e.getMessage() != null && e.getMessage().contains("document path");
     }
 
     private static String failureKey(String source, long failureWindow) {

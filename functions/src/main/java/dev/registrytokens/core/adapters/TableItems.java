@@ -11,6 +11,7 @@ import dev.registrytokens.core.NamespacePolicy;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenStatus;
+import dev.registrytokens.core.TokenUsage;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ final class TableItems {
             .addAttribute(Instant.class, a -> a.name("lastUsedAt").getter(TokenRecord::lastUsedAt).setter(TokenRecord.Builder::lastUsedAt))
             .addAttribute(Long.class, a -> a.name("version").getter(TokenRecord::version).setter(TokenRecord.Builder::version))
             .addAttribute(String.class, a -> a.name("disabledReason").getter(TokenRecord::disabledReason).setter(TokenRecord.Builder::disabledReason))
+            .addAttribute(TokenUsage.class, a -> a.name(TokenUsageAttribute.NAME).getter(TokenRecord::usage)
+                    .setter(TokenRecord.Builder::usage).attributeConverter(TokenUsageAttribute.INSTANCE))
             .build();
 
     static final TableSchema<LoginRecord> LOGIN = StaticImmutableTableSchema.builder(LoginRecord.class, LoginRecord.Builder.class)

@@ -89,6 +89,27 @@ public final class LoginBenchmark {
         System.out.printf("  AWS calls per steady-state login (same token, after warm-up): %s (%.2f in all)%n", perLogin,
                 totalCalls / (double) iterations);
         System.out.printf("malformed secret refused: %.4f ms each, AWS calls: %d%n", ms(rejectNanos) / iterations, calls.total());
+        System.out.printf("DynamoDB writes per steady-state login: %.4f (usage: at most one UpdateItem per token a minute per"
+                + " environment)%n", (perLogin.getOrDefault("UpdateItem", 0.0) + perLogin.getOrDefault("PutItem", 0.0)));
+
+        // A hammered disabled token: its refusals are gathered per environment and written at most once a minute.
+        TokenService lifecycle = new TokenService(store, macs, Clock.systemUTC());
+        var owner = new dev.registrytokens.core.Membership("bench-owner", namespace, dev.registrytokens.core.Role.OWNER);
+        TokenView disabled = lifecycle.create(owner, new CreateTokenRequest("ci-disabled", Permission.PULL, null, 1, null));
+        lifecycle.setStatus(owner, disabled.id(), null, dev.registrytokens.core.TokenStatus.DISABLED);
+        String disabledLogin = "Basic " + Base64.getEncoder().encodeToString(
+                (disabled.username() + ":" + disabled.secret()).getBytes(StandardCharsets.UTF_8));
+        calls.reset();
+        long refusalStart = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+            if (logins.authenticate(disabledLogin, LOOPBACK).isPresent()) {
+                throw new IllegalStateException("a disabled token was accepted");
+            }
+        }
+        int refusalWrites = calls.count("UpdateItem") + calls.count("PutItem");
+        System.out.printf("disabled token refused %d times in %.1f s: %d DynamoDB writes (%.4f per refusal), %d KMS calls%n",
+                iterations, (System.nanoTime() - refusalStart) / 1e9, refusalWrites, refusalWrites / (double) iterations,
+                calls.count("GenerateMac"));
 
         // The same login with a token of 100 repository rules, the most a token may have: 99 that do not match, then one.
         List<RepositoryRule> rules = new java.util.ArrayList<>();

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registrytokens.core.TokenRecord;
+import dev.registrytokens.testkit.AwsEmulator;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +30,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The web console in a real headless Chromium, on the local API as ./dev up runs it: served from another origin than
@@ -532,5 +538,50 @@ class ConsoleEndToEndTest {
         assertFalse(browser.driver.findElement(By.id("actions-header")).isDisplayed());
         browser.screenshot("list-viewer");
         assertEquals(List.of(), browser.accessibilityViolations(), "a viewer's list");
+    }
+
+    @Test
+    @Order(17)
+    void rowsShowLastUseWithItsSourceTheDetailItsFiveSourcesAndRefusalsAndSoonExpiringTokensAreMarked() throws Exception {
+        String owner = api.bearerWithMemberships(OWNER, TEAM + ":owner");
+        String id = tokenByName(owner, TEAM, "owner-token").get("id").asText();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Map<String, AttributeValue> sources = new HashMap<>();
+        for (int i = 2; i <= 7; i++) { // six sources: the oldest, 127.0.0.2, is not shown
+            String ip = "127.0.0." + i;
+            sources.put(ip, AttributeValue.fromM(Map.of("ip", AttributeValue.fromS(ip), "client", AttributeValue.fromS("docker/28." + i),
+                    "at", AttributeValue.fromS(now.minusSeconds(60L * (8 - i)).toString()))));
+        }
+        long hour = now.getEpochSecond() / 3600;
+        var usage = AttributeValue.fromM(Map.of("sources", AttributeValue.fromM(sources),
+                "refusals", AttributeValue.fromM(Map.of(hour + "#bad_secret", AttributeValue.fromN("2"), hour + "#disabled", AttributeValue.fromN("1"))),
+                "lastRefusal", AttributeValue.fromM(Map.of("ip", AttributeValue.fromS("198.51.100.7"), "client", AttributeValue.fromS("skopeo"),
+                        "reason", AttributeValue.fromS("disabled"), "at", AttributeValue.fromS(now.toString())))));
+        try (var dynamoDb = AwsEmulator.stack().dynamoDb()) {
+            dynamoDb.updateItem(update -> update.tableName(AwsEmulator.stack().tableName())
+                    .key(Map.of("pk", AttributeValue.fromS(TokenRecord.partitionKey(TEAM)), "sk", AttributeValue.fromS(TokenRecord.sortKey(id))))
+                    .updateExpression("SET #usage = :usage, lastUsedAt = :at").expressionAttributeNames(Map.of("#usage", "usage"))
+                    .expressionAttributeValues(Map.of(":usage", usage, ":at", AttributeValue.fromS(now.minusSeconds(60).toString()))));
+        }
+        signInWithMemberships(VIEWER, TEAM + ":viewer"); // the list read again, as the viewer sees it
+        browser.row("owner-token");
+
+        assertTrue(browser.cell("owner-token", "Last used").contains("127.0.0.7 · docker/28.7"), browser.cell("owner-token", "Last used"));
+        assertTrue(browser.cell("owner-token", "Last used").contains("3 refused (24 h)"), browser.cell("owner-token", "Last used"));
+        assertEquals(1, browser.row("owner-token").findElements(By.cssSelector("td[data-label=Expires] .badge.expiring")).size(),
+                "a token expiring within 7 days is marked");
+        assertEquals(0, browser.row("member-rules").findElements(By.cssSelector(".badge.expiring")).size(), "one in 30 days is not");
+
+        browser.row("owner-token").findElement(By.cssSelector("details.usage summary")).click();
+        List<String> shown = browser.row("owner-token").findElements(By.cssSelector("ol.usage-sources li")).stream()
+                .map(WebElement::getText).map(text -> text.substring(0, text.indexOf(','))).toList();
+        assertEquals(List.of("127.0.0.7 · docker/28.7", "127.0.0.6 · docker/28.6", "127.0.0.5 · docker/28.5", "127.0.0.4 · docker/28.4",
+                "127.0.0.3 · docker/28.3"), shown, "the five recent sources, newest first");
+        assertEquals("3 refused in the last 24 hours: wrong secret 2, disabled 1.",
+                browser.row("owner-token").findElement(By.cssSelector(".usage-refusals")).getText());
+        assertTrue(browser.row("owner-token").findElement(By.cssSelector(".usage-last-refusal")).getText()
+                .startsWith("Last refused: 198.51.100.7 · skopeo, disabled, "));
+        browser.screenshot("list-usage");
+        assertEquals(List.of(), browser.accessibilityViolations(), "the list with a token's usage open");
     }
 }
