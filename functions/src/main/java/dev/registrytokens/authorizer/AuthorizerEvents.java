@@ -9,73 +9,74 @@ import dev.registrytokens.json.JsonStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * The HTTP API's authorizer request (payload 2.0) and simple response as JSON, with Jackson's streaming parser and
- * generator: Lambda's serialization library would map them with its own copy of Jackson databind, and joda-time for
- * the event's {@code time}. Reads what the authorizer decides on (headers, source address, request id); the rest
- * is skipped.
+ * generator: Lambda's serialization library would map them with its own copy of Jackson databind. Reads what the
+ * authorizer decides on (headers, source address, request id); the rest is skipped.
  */
 final class AuthorizerEvents {
     private AuthorizerEvents() {
     }
 
-    static APIGatewayV2CustomAuthorizerEvent read(InputStream json) throws IOException {
+    /**
+     * What a login is decided on. Lambda's events class is not used on this path: its request context holds a joda-time
+     * formatter, which would put joda-time into every authorizer's cold start.
+     */
+    record LoginRequest(Map<String, String> headers, String sourceIp, String requestId) {
+        static LoginRequest of(APIGatewayV2CustomAuthorizerEvent event) {
+            var context = event.getRequestContext();
+            return new LoginRequest(event.getHeaders(), context == null || context.getHttp() == null ? null : context.getHttp().getSourceIp(),
+                    context == null ? null : context.getRequestId());
+        }
+    }
+
+    static LoginRequest read(InputStream json) throws IOException {
         try (JsonParser parser = JsonStreams.FACTORY.createParser(json)) {
             parser.nextToken();
             if (!JsonStreams.startObject(parser)) {
                 throw new IOException("the event is null");
             }
-            var event = APIGatewayV2CustomAuthorizerEvent.builder();
+            Map<String, String> headers = null;
+            String[] sourceAndRequestId = {null, null};
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
                 switch (field) {
-                    case "version" -> event.withVersion(JsonStreams.text(parser));
-                    case "type" -> event.withType(JsonStreams.text(parser));
-                    case "routeKey" -> event.withRouteKey(JsonStreams.text(parser));
-                    case "headers" -> event.withHeaders(JsonStreams.stringMap(parser));
-                    case "requestContext" -> event.withRequestContext(requestContext(parser));
+                    case "headers" -> headers = JsonStreams.stringMap(parser);
+                    case "requestContext" -> requestContext(parser, sourceAndRequestId);
                     default -> parser.skipChildren();
                 }
             }
-            return event.build();
+            return new LoginRequest(headers, sourceAndRequestId[0], sourceAndRequestId[1]);
         }
     }
 
-    private static APIGatewayV2CustomAuthorizerEvent.RequestContext requestContext(JsonParser parser) throws IOException {
+    /** Into {@code sourceAndRequestId}: requestContext.http.sourceIp and requestContext.requestId. */
+    private static void requestContext(JsonParser parser, String[] sourceAndRequestId) throws IOException {
         if (!JsonStreams.startObject(parser)) {
-            return null;
+            return;
         }
-        var context = APIGatewayV2CustomAuthorizerEvent.RequestContext.builder();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
-            switch (field) {
-                case "requestId" -> context.withRequestId(JsonStreams.text(parser));
-                case "http" -> context.withHttp(http(parser));
-                default -> parser.skipChildren();
+            if (field.equals("requestId")) {
+                sourceAndRequestId[1] = JsonStreams.text(parser);
+            } else if (field.equals("http") && JsonStreams.startObject(parser)) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String httpField = parser.currentName();
+                    parser.nextToken();
+                    if (httpField.equals("sourceIp")) {
+                        sourceAndRequestId[0] = JsonStreams.text(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            } else {
+                parser.skipChildren();
             }
         }
-        return context.build();
-    }
-
-    private static APIGatewayV2CustomAuthorizerEvent.Http http(JsonParser parser) throws IOException {
-        if (!JsonStreams.startObject(parser)) {
-            return null;
-        }
-        var http = APIGatewayV2CustomAuthorizerEvent.Http.builder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            switch (field) {
-                case "method" -> http.withMethod(JsonStreams.text(parser));
-                case "path" -> http.withPath(JsonStreams.text(parser));
-                case "sourceIp" -> http.withSourceIp(JsonStreams.text(parser));
-                default -> parser.skipChildren();
-            }
-        }
-        return http.build();
     }
 
     /** {@code {"isAuthorized": ..., "context": {...}}}, as API Gateway reads a simple response. */

@@ -50,18 +50,19 @@ public class RegistryAuthorizerHandler implements RequestHandler<APIGatewayV2Cus
 
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
-        AuthorizerEvents.write(handleRequest(AuthorizerEvents.read(event), context), response);
+        AuthorizerEvents.write(decide(AuthorizerEvents.read(event)), response);
     }
 
     @Override
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        var requestContext = event.getRequestContext();
-        String sourceIp = clientAddress.of(requestContext == null || requestContext.getHttp() == null ? null
-                : requestContext.getHttp().getSourceIp(), name -> Headers.get(event.getHeaders(), name));
+        return decide(AuthorizerEvents.LoginRequest.of(event));
+    }
+
+    private SimpleIAMPolicyResponse decide(AuthorizerEvents.LoginRequest request) {
+        String sourceIp = clientAddress.of(request.sourceIp(), name -> Headers.get(request.headers(), name));
         Optional<RegistryLogins.Login> login;
         try {
-            login = logins.decide(BasicCredentials.parse(Headers.get(event.getHeaders(), "authorization")),
-                    sourceIp, requestContext == null ? null : requestContext.getRequestId());
+            login = logins.decide(BasicCredentials.parse(Headers.get(request.headers(), "authorization")), sourceIp, request.requestId());
         } catch (RuntimeException dependencyFailed) {
             login = Optional.empty(); // fails closed: no login without a decision
         }
