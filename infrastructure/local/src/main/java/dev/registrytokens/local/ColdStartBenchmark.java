@@ -64,9 +64,10 @@ public final class ColdStartBenchmark {
             classesLoaded.put(BASELINE, classesLoaded(withClassLog(baseline, classLogs), baselineRuntime, "{}".getBytes(), classLogs));
             for (String function : FUNCTIONS) {
                 LambdaFunctionSpec spec = functions.get(function);
-                byte[] event = eventFor(function, events.resolve(LocalInvoke.eventFileOf(function)));
-                classesLoaded.put(function, classesLoaded(withClassLog(spec, classLogs), runtime, event, classLogs));
-                classesLoaded.put(function + ON_DEMAND, classesLoaded(withClassLog(onDemand(spec), classLogs), runtime, event, classLogs));
+                Path eventFile = events.resolve(LocalInvoke.eventFileOf(function));
+                classesLoaded.put(function, classesLoaded(withClassLog(spec, classLogs), runtime, eventFor(function, eventFile), classLogs));
+                classesLoaded.put(function + ON_DEMAND, classesLoaded(withClassLog(onDemand(spec), classLogs), runtime,
+                        eventFor(function, eventFile), classLogs));
             }
             for (int run = 0; run < runs; run++) {
                 // Interleaved, so that the machine's state drifts over every function alike.
