@@ -2,18 +2,26 @@ package dev.registrytokens.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.runtime.SnapStart;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * The shared shell of every HTTP API handler: runs the action, maps failures to HTTP, and writes one
- * access-log line (never a body or a header, so never a secret).
+ * access-log line (never a body or a header, so never a secret). Lambda calls it with the event's JSON
+ * ({@link RequestStreamHandler}, read and written by {@link HttpEvents}); tests and priming with the event itself.
  */
-public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, RequestStreamHandler {
     /** Held here: the runtime keeps SnapStart hooks only weakly. */
     private final SnapStart snapStart = SnapStart.primeBeforeSnapshot(this::prime);
 
@@ -25,33 +33,34 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     /**
-     * SnapStart priming: runs this handler on {@link #primingRequest()}, which reads and never writes. Handlers
-     * whose path that request does not reach, or whose path has side effects, prime otherwise.
+     * SnapStart priming: runs this handler on {@link #PRIMING_REQUEST} through the JSON entry point Lambda calls; it
+     * reads and never writes. Handlers whose path that request does not reach, or whose path has side effects, prime
+     * otherwise.
      */
     protected void prime() {
-        handleRequest(primingRequest(), null);
+        try {
+            handleRequest(new ByteArrayInputStream(PRIMING_REQUEST.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
      * A management request as API Gateway would send it, for the priming account and a token that cannot exist,
      * with a valid edit body: handlers read and answer 404 (or 200 for an empty list), and write nothing.
      */
-    protected static APIGatewayV2HTTPEvent primingRequest() {
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey("SnapStart priming")
-                .withHeaders(Map.of("content-type", "application/json"))
-                .withPathParameters(Map.of("id", SnapStart.PRIMING_TOKEN_ID))
-                .withQueryStringParameters(Map.of("limit", "1"))
-                .withBody("{\"description\":\"SnapStart priming\"}")
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("snapstart-priming")
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                                        .withClaims(Map.of("sub", SnapStart.PRIMING_ACCOUNT, "namespace", SnapStart.PRIMING_ACCOUNT)).build())
-                                .build())
-                        .build())
-                .build();
+    private static final String PRIMING_REQUEST = """
+            {"version": "2.0", "routeKey": "SnapStart priming",
+             "headers": {"content-type": "application/json"},
+             "pathParameters": {"id": "%s"}, "queryStringParameters": {"limit": "1"},
+             "requestContext": {"requestId": "snapstart-priming",
+                                "authorizer": {"jwt": {"claims": {"sub": "%s", "namespace": "%s"}}}},
+             "body": "{\\"description\\":\\"SnapStart priming\\"}", "isBase64Encoded": false}
+            """.formatted(SnapStart.PRIMING_TOKEN_ID, SnapStart.PRIMING_ACCOUNT, SnapStart.PRIMING_ACCOUNT);
+
+    @Override
+    public final void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        HttpEvents.write(handleRequest(HttpEvents.read(event), context), response);
     }
 
     @Override

@@ -15,7 +15,7 @@ public class BaselineHandler implements RequestHandler<Map<String, Object>, Stri
 
     @Override
     public String handleRequest(Map<String, Object> event, Context context) {
-        String key = "USERNAME#baseline";
+        String key = "NAMESPACE#baseline"; // within the lent role's dynamodb:LeadingKeys
         return DYNAMO_DB.getItem(request -> request.tableName(System.getenv("TABLE_NAME"))
                 .key(Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key)))).hasItem() ? "found" : "absent";
     }

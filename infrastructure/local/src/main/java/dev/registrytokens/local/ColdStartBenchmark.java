@@ -51,6 +51,7 @@ public final class ColdStartBenchmark {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
 
         Map<String, List<LocalLambda.ColdStart>> results = new LinkedHashMap<>();
+        Map<String, Long> classesLoaded = new HashMap<>();
         try (ContainerCredentials credentials = ContainerCredentials.start(settings.awsEndpoint(), physicalIds)) {
             // The yardstick's one GetItem, under the role of a function that reads the table by key.
             credentials.lendRole(BASELINE, "GetTokenFunction");
@@ -59,13 +60,21 @@ public final class ColdStartBenchmark {
             LambdaFunctionSpec baseline = new LambdaFunctionSpec(BASELINE, BaselineHandler.class.getName() + "::handleRequest",
                     1024, 15, false, Map.of("TABLE_NAME", physicalIds.get("TokensTable"),
                     "JAVA_TOOL_OPTIONS", functions.get("ListTokensFunction").environment().getOrDefault("JAVA_TOOL_OPTIONS", "")));
+            Path classLogs = Files.createTempDirectory("cold-start-classes");
+            classesLoaded.put(BASELINE, classesLoaded(withClassLog(baseline, classLogs), baselineRuntime, "{}".getBytes(), classLogs));
+            for (String function : FUNCTIONS) {
+                LambdaFunctionSpec spec = functions.get(function);
+                Path eventFile = events.resolve(LocalInvoke.eventFileOf(function));
+                classesLoaded.put(function, classesLoaded(withClassLog(spec, classLogs), runtime, eventFor(function, eventFile), classLogs));
+                classesLoaded.put(function + ON_DEMAND, classesLoaded(withClassLog(onDemand(spec), classLogs), runtime,
+                        eventFor(function, eventFile), classLogs));
+            }
             for (int run = 0; run < runs; run++) {
                 // Interleaved, so that the machine's state drifts over every function alike.
                 results.computeIfAbsent(BASELINE, k -> new ArrayList<>()).add(coldStart(baseline, baselineRuntime, "{}".getBytes()));
                 for (String function : FUNCTIONS) {
                     LambdaFunctionSpec spec = functions.get(function);
-                    LambdaFunctionSpec onDemand = new LambdaFunctionSpec(spec.logicalId(), spec.handler(), spec.memorySize(),
-                            spec.timeout(), false, spec.environment());
+                    LambdaFunctionSpec onDemand = onDemand(spec);
                     results.computeIfAbsent(function, k -> new ArrayList<>())
                             .add(coldStart(spec, runtime, eventFor(function, events.resolve(LocalInvoke.eventFileOf(function)))));
                     results.computeIfAbsent(function + ON_DEMAND, k -> new ArrayList<>())
@@ -73,7 +82,41 @@ public final class ColdStartBenchmark {
                 }
             }
         }
-        print(results, runs);
+        print(results, classesLoaded, runs);
+    }
+
+    private static LambdaFunctionSpec onDemand(LambdaFunctionSpec spec) {
+        return new LambdaFunctionSpec(spec.logicalId(), spec.handler(), spec.memorySize(), spec.timeout(), false, spec.environment());
+    }
+
+    /** The function with the JVM's class-load log (one line per class) into {@code logs}, one file per process. */
+    private static LambdaFunctionSpec withClassLog(LambdaFunctionSpec spec, Path logs) {
+        Map<String, String> environment = new HashMap<>(spec.environment());
+        environment.put("JAVA_TOOL_OPTIONS", (environment.getOrDefault("JAVA_TOOL_OPTIONS", "") + " -Xlog:class+load:file="
+                + logs.resolve("%p.log")).strip());
+        return new LambdaFunctionSpec(spec.logicalId(), spec.handler(), spec.memorySize(), spec.timeout(), spec.snapStart(), environment);
+    }
+
+    /**
+     * Classes the JVM loaded from its start to the first response (SnapStart priming included): a figure that,
+     * unlike the timings, does not move with the machine's load. Its run is not timed.
+     */
+    private static long classesLoaded(LambdaFunctionSpec function, LocalLambda.Runtime runtime, byte[] event, Path logs) throws IOException {
+        try (var old = Files.list(logs)) {
+            for (Path log : old.toList()) {
+                Files.delete(log);
+            }
+        }
+        coldStart(function, runtime, event);
+        try (var written = Files.list(logs)) {
+            List<Path> files = written.toList();
+            if (files.size() != 1) {
+                throw new IllegalStateException(function.logicalId() + ": expected one class-load log, found " + files);
+            }
+            try (var lines = Files.lines(files.getFirst())) {
+                return lines.filter(line -> line.contains("[class,load]")).count();
+            }
+        }
     }
 
     private static LocalLambda.ColdStart coldStart(LambdaFunctionSpec function, LocalLambda.Runtime runtime, byte[] event) {
@@ -112,16 +155,22 @@ public final class ColdStartBenchmark {
                 settings.awsEndpoint(), settings.region(), 1).runtime(credentials, logs);
     }
 
-    private static void print(Map<String, List<LocalLambda.ColdStart>> results, int runs) {
+    private static void print(Map<String, List<LocalLambda.ColdStart>> results, Map<String, Long> classesLoaded, int runs) {
         double baseline = median(results.get(BASELINE), c -> c.answered() - c.started());
-        System.out.printf("cold starts, fresh runtime per run, median of %d (ms):%n", runs);
-        System.out.printf("%-40s %10s %15s %24s %12s%n", "function", "init done", "first response", "hooks -> first response", "vs baseline");
+        System.out.printf("cold starts, fresh runtime per run, median of %d (ms; classes: loaded by the first response, one untimed run):%n", runs);
+        System.out.printf("%-40s %10s %15s %24s %12s %15s %8s%n", "function", "init done", "first response", "hooks -> first response",
+                "vs baseline", "hooks/on-demand", "classes");
         results.forEach((function, starts) -> {
             double init = median(starts, c -> c.initDone() - c.started());
             double response = median(starts, c -> c.answered() - c.started());
-            String hooks = starts.getFirst().restoreRequested() == 0 ? "-"
-                    : String.format("%.0f", median(starts, c -> c.answered() - c.restoreRequested()));
-            System.out.printf("%-40s %10.0f %15.0f %24s %11.2fx%n", function, init, response, hooks, response / baseline);
+            boolean hooked = starts.getFirst().restoreRequested() != 0;
+            double hooks = hooked ? median(starts, c -> c.answered() - c.restoreRequested()) : 0;
+            // A SnapStart restore against what the same function's fresh JVM takes, on demand, to its first response.
+            List<LocalLambda.ColdStart> onDemand = results.get(function + ON_DEMAND);
+            String hooksRatio = hooked && onDemand != null
+                    ? String.format("%.2fx", hooks / median(onDemand, c -> c.answered() - c.started())) : "-";
+            System.out.printf("%-40s %10.0f %15.0f %24s %11.2fx %15s %8d%n", function, init, response,
+                    hooked ? String.format("%.0f", hooks) : "-", response / baseline, hooksRatio, classesLoaded.get(function));
         });
     }
 
