@@ -1,6 +1,5 @@
 package dev.registrytokens.audit;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.core.AuditLog;
@@ -44,8 +43,6 @@ public class ListAuditHandler extends ApiHandler {
     /** Lists the priming namespace's log, which is empty: a real Query, Jackson and the answer, no write. */
     @Override
     protected void prime() {
-        APIGatewayV2HTTPEvent request = primingRequest();
-        request.setPathParameters(Map.of("namespace", SnapStart.PRIMING_ACCOUNT));
-        handleRequest(request, null);
+        primeOn(Map.of("namespace", SnapStart.PRIMING_ACCOUNT));
     }
 }

@@ -38,25 +38,32 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
      * otherwise.
      */
     protected void prime() {
+        primeOn(Map.of("id", SnapStart.PRIMING_TOKEN_ID));
+    }
+
+    /** Priming on {@link #PRIMING_REQUEST} with these path parameters, for routes that take others than a token id. */
+    protected final void primeOn(Map<String, String> pathParameters) {
+        String request = PRIMING_REQUEST.formatted(Json.write(pathParameters));
         try {
-            handleRequest(new ByteArrayInputStream(PRIMING_REQUEST.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(), null);
+            handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * A management request as API Gateway would send it, for the priming account and a token that cannot exist,
-     * with a valid edit body: handlers read and answer 404 (or 200 for an empty list), and write nothing.
+     * A management request as API Gateway would send it (its path parameters to fill in), for the priming account and
+     * a token that cannot exist, with a valid edit body: handlers read and answer 404 (or 200 for an empty list), and
+     * write nothing.
      */
     private static final String PRIMING_REQUEST = """
             {"version": "2.0", "routeKey": "SnapStart priming",
              "headers": {"content-type": "application/json"},
-             "pathParameters": {"id": "%s"}, "queryStringParameters": {"limit": "1"},
+             "pathParameters": %%s, "queryStringParameters": {"limit": "1"},
              "requestContext": {"requestId": "snapstart-priming",
                                 "authorizer": {"jwt": {"claims": {"sub": "%s", "namespace": "%s"}}}},
              "body": "{\\"description\\":\\"SnapStart priming\\"}", "isBase64Encoded": false}
-            """.formatted(SnapStart.PRIMING_TOKEN_ID, SnapStart.PRIMING_ACCOUNT, SnapStart.PRIMING_ACCOUNT);
+            """.formatted(SnapStart.PRIMING_ACCOUNT, SnapStart.PRIMING_ACCOUNT);
 
     @Override
     public final void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {

@@ -27,7 +27,7 @@ class CorsTest {
 
     @Test
     void aPreflightFromTheConsoleGetsTheConfiguredHeadersAndOneFromElsewhereNone() {
-        assertEquals(Map.of("Access-Control-Allow-Origin", CONSOLE, "Access-Control-Allow-Methods", "GET,POST,PATCH,DELETE",
+        assertEquals(Map.of("Access-Control-Allow-Origin", CONSOLE, "Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE",
                 "Access-Control-Allow-Headers", "authorization,content-type,if-match", "Access-Control-Max-Age", "600"),
                 cors.preflightHeaders(CONSOLE));
         assertEquals(Map.of(), cors.preflightHeaders("http://127.0.0.1:3000"), "the API's own origin is not the console's");
