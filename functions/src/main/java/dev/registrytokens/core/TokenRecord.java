@@ -7,7 +7,9 @@ import java.util.List;
  * A token as its namespace sees it: {@code pk = NAMESPACE#<namespace>}, {@code sk = TOKEN#<id>}. Ids sort by creation
  * time, so a descending query on the namespace's partition lists newest first. {@code createdBy} is the creator's
  * subject; the token belongs to the namespace and outlives them. {@code repositories} null means every repository.
- * {@code expiresAt} (epoch seconds) is the table's TTL attribute; absent means never.
+ * {@code expiresAt} (epoch seconds) is the table's TTL attribute; absent means never. {@code allowedSources} (CIDR
+ * blocks in normal form) null means logins from anywhere. {@code previousSecretExpiresAt} is set while the secret a
+ * reset replaced still logs in (its grace), until that instant.
  */
 public record TokenRecord(
         String pk,
@@ -25,7 +27,9 @@ public record TokenRecord(
         Instant createdAt,
         Instant updatedAt,
         Instant lastUsedAt,
-        Long version) {
+        Long version,
+        List<String> allowedSources,
+        Instant previousSecretExpiresAt) {
 
     /** Where tokens of the first layout lived, each under its creator's account, until the layout migration moves them. */
     public static final String LEGACY_PARTITION_PREFIX = "ACCOUNT#";
@@ -46,10 +50,16 @@ public record TokenRecord(
         return expiresAt != null && expiresAt <= now.getEpochSecond();
     }
 
+    /** Whether the secret a reset replaced still logs in at {@code now}. */
+    public boolean inGrace(Instant now) {
+        return previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt);
+    }
+
     public Builder toBuilder() {
         return new Builder().pk(pk).sk(sk).id(id).namespace(namespace).createdBy(createdBy).name(name)
                 .username(username).description(description).permission(permission).repositories(repositories).status(status)
-                .expiresAt(expiresAt).createdAt(createdAt).updatedAt(updatedAt).lastUsedAt(lastUsedAt).version(version);
+                .expiresAt(expiresAt).createdAt(createdAt).updatedAt(updatedAt).lastUsedAt(lastUsedAt).version(version)
+                .allowedSources(allowedSources).previousSecretExpiresAt(previousSecretExpiresAt);
     }
 
     public static final class Builder {
@@ -69,6 +79,8 @@ public record TokenRecord(
         private Instant updatedAt;
         private Instant lastUsedAt;
         private Long version;
+        private List<String> allowedSources;
+        private Instant previousSecretExpiresAt;
 
         public Builder pk(String value) { pk = value; return this; }
         public Builder sk(String value) { sk = value; return this; }
@@ -86,10 +98,12 @@ public record TokenRecord(
         public Builder updatedAt(Instant value) { updatedAt = value; return this; }
         public Builder lastUsedAt(Instant value) { lastUsedAt = value; return this; }
         public Builder version(Long value) { version = value; return this; }
+        public Builder allowedSources(List<String> value) { allowedSources = value; return this; }
+        public Builder previousSecretExpiresAt(Instant value) { previousSecretExpiresAt = value; return this; }
 
         public TokenRecord build() {
             return new TokenRecord(pk, sk, id, namespace, createdBy, name, username, description, permission, repositories, status,
-                    expiresAt, createdAt, updatedAt, lastUsedAt, version);
+                    expiresAt, createdAt, updatedAt, lastUsedAt, version, allowedSources, previousSecretExpiresAt);
         }
     }
 }

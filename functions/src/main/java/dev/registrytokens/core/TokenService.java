@@ -49,6 +49,7 @@ public final class TokenService {
                 .description(request.description())
                 .permission(request.permission())
                 .repositories(request.repositories())
+                .allowedSources(request.allowedSources())
                 .status(TokenStatus.ENABLED)
                 .expiresAt(expiryFrom(now, request.expiresInDays()))
                 .createdAt(now)
@@ -97,25 +98,44 @@ public final class TokenService {
             if (edit.descriptionGiven()) {
                 next.description(edit.description());
             }
+            if (edit.allowedSourcesGiven()) {
+                next.allowedSources(edit.allowedSources());
+            }
             return next.build();
         });
         return TokenView.of(changed, now);
     }
 
-    /** A new secret; the old one stops working with this write. */
-    public TokenView reset(Membership member, String tokenId, Long ifMatch) {
+    public static final int MAX_GRACE_SECONDS = 86_400;
+
+    /**
+     * A new secret. With {@code graceSeconds} 0 the old one stops working with this write; otherwise it keeps logging in
+     * for that long. Either way a grace still running from an earlier reset ends now: at most two secrets are valid.
+     */
+    public TokenView reset(Membership member, String tokenId, Long ifMatch, int graceSeconds) {
+        if (graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+            throw new DomainException.InvalidInput("invalid_value",
+                    "graceSeconds must be a whole number of seconds from 0 to " + MAX_GRACE_SECONDS + ".", "graceSeconds");
+        }
         // Checked before a secret is made: a caller who may not reset costs no KMS call.
         member.requireChange(load(member, tokenId));
         String secret = Secrets.generate();
         byte[] mac = macs.macOf(secret);
+        Instant previousSecretExpiresAt = graceSeconds == 0 ? null : now().plusSeconds(graceSeconds);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
-        TokenRecord changed = change(member, tokenId, ifMatch, mac, UnaryOperator.identity());
+        TokenRecord changed = change(member, tokenId, ifMatch, mac,
+                current -> current.toBuilder().previousSecretExpiresAt(previousSecretExpiresAt).build());
         return TokenView.withSecret(changed, now(), secret);
     }
 
-    /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
+    /**
+     * Enables or disables; asking for the state a token is already in changes nothing (idempotent). Disabling ends a
+     * reset's grace for good: enabling again does not revive the replaced secret.
+     */
     public TokenView setStatus(Membership member, String tokenId, Long ifMatch, TokenStatus status) {
-        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> current.toBuilder().status(status).build());
+        TokenRecord changed = change(member, tokenId, ifMatch, null, current -> status == TokenStatus.DISABLED
+                ? current.toBuilder().status(status).previousSecretExpiresAt(null).build()
+                : current.toBuilder().status(status).build());
         return TokenView.of(changed, now());
     }
 

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A token as the API returns it. {@code repositories} null means every repository of the namespace. {@code secret} is
- * present only in the answers to create and reset (and the API writes it only there).
+ * present only in the answers to create and reset (and the API writes it only there). {@code allowedSources} null
+ * means logins from anywhere; {@code previousSecretExpiresAt} is when the secret the last reset replaced stops
+ * logging in, null when none does.
  */
 public record TokenView(
         String id,
@@ -23,7 +25,9 @@ public record TokenView(
         String updatedAt,
         String lastUsedAt,
         long version,
-        String secret) {
+        String secret,
+        List<String> allowedSources,
+        String previousSecretExpiresAt) {
 
     public static TokenView of(TokenRecord token, Instant now) {
         return withSecret(token, now, null);
@@ -34,7 +38,8 @@ public record TokenView(
                 token.repositories(), token.status(),
                 token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString(),
                 token.isExpired(now), token.createdBy(), token.createdAt().toString(), token.updatedAt().toString(),
-                token.lastUsedAt() == null ? null : token.lastUsedAt().toString(), token.version(), secret);
+                token.lastUsedAt() == null ? null : token.lastUsedAt().toString(), token.version(), secret, token.allowedSources(),
+                token.inGrace(now) && !token.isExpired(now) ? token.previousSecretExpiresAt().toString() : null);
     }
 
     /** Secrets must not reach logs through a record's generated toString. */

@@ -7,11 +7,13 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
+import dev.registrytokens.core.SourceRanges;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +79,9 @@ public final class RegistryLogins {
         DISABLED,
         EXPIRED,
         BAD_SECRET,
-        SOURCE_OVER_LIMIT;
+        SOURCE_OVER_LIMIT,
+        /** A source outside the token's allowed sources: refused before any guess is counted or MAC made. */
+        SOURCE_NOT_ALLOWED;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -160,7 +164,13 @@ public final class RegistryLogins {
         if (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond()) {
             return Decision.refused(Refusal.EXPIRED);
         }
-        byte[] storedMac = login.mac();
+        if (!SourceRanges.allows(login.allowedSources(), sourceIp)) {
+            return Decision.refused(Refusal.SOURCE_NOT_ALLOWED);
+        }
+        // During a reset's grace both secrets log in; remembered verdicts hold for this pair of MACs only, so the end of
+        // the grace (or any reset) makes them void.
+        byte[] previousMac = login.previousMacAt(now);
+        byte[] storedMac = previousMac == null ? login.mac() : concat(login.mac(), previousMac);
         byte[] secretHash = RememberedSecrets.hashOf(credentials.secret());
         switch (remembered.verdict(username, storedMac, secretHash)) {
             case MATCHES -> {
@@ -174,7 +184,7 @@ public final class RegistryLogins {
                         || !store.countLoginGuess(source.get(), window, (window + 1) * windowSeconds, failuresPerSource)) {
                     return Decision.refused(Refusal.SOURCE_OVER_LIMIT); // no answer for it until the window passes
                 }
-                if (!verify(login, credentials.secret(), source.get(), window)) {
+                if (!verify(login.mac(), previousMac, credentials.secret(), source.get(), window)) {
                     remembered.rememberRefusal(username, storedMac, secretHash);
                     return Decision.refused(Refusal.BAD_SECRET);
                 }
@@ -185,11 +195,24 @@ public final class RegistryLogins {
         return new Decision(new Login(login.tokenId(), login.namespace(), username, login.permission(), login.repositories()), null);
     }
 
-    /** The KMS verdict on a counted guess; the count is taken back unless the secret was wrong. */
-    private boolean verify(LoginRecord login, String secret, String source, long window) {
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    /**
+     * The KMS verdict on a counted guess: one MAC, compared with the current MAC and the one in grace (null when none);
+     * the count is taken back unless the secret was wrong.
+     */
+    private boolean verify(byte[] mac, byte[] previousMac, String secret, String source, long window) {
         boolean verified;
         try {
-            verified = SecretMacs.sameMac(login.mac(), macs.macOf(secret));
+            byte[] presented = macs.macOf(secret);
+            // Both compared, in constant time each, whichever matches.
+            boolean current = SecretMacs.sameMac(mac, presented);
+            boolean previous = previousMac != null && SecretMacs.sameMac(previousMac, presented);
+            verified = current | previous;
         } catch (RuntimeException kmsUnavailable) {
             uncount(source, window); // no verdict: not the source's failure
             throw kmsUnavailable;

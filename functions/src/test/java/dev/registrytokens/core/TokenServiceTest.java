@@ -148,7 +148,7 @@ class TokenServiceTest {
         DomainException.Conflict expired = assertThrows(DomainException.Conflict.class,
                 () -> tokens.setStatus(owner, token.id(), null, TokenStatus.DISABLED));
         assertEquals("token_expired", expired.code());
-        assertThrows(DomainException.Conflict.class, () -> tokens.reset(owner, token.id(), null));
+        assertThrows(DomainException.Conflict.class, () -> tokens.reset(owner, token.id(), null, 0));
         tokens.delete(owner, token.id(), null);
         assertThrows(DomainException.NotFound.class, () -> tokens.get(owner, token.id()));
     }
@@ -156,7 +156,7 @@ class TokenServiceTest {
     @Test
     void aResetReplacesTheMacSoOnlyTheNewSecretMatches() {
         TokenView token = create(owner, "ci", 30);
-        TokenView reset = tokens.reset(owner, token.id(), null);
+        TokenView reset = tokens.reset(owner, token.id(), null, 0);
         assertNotEquals(token.secret(), reset.secret());
         assertEquals(2, reset.version());
         byte[] stored = table.findLogin("team+ci").orElseThrow().mac();
@@ -168,7 +168,7 @@ class TokenServiceTest {
     void aResetAskedOfByAViewerCostsNoMac() {
         TokenView token = create(owner, "ci", 30);
         macs.resetCalls();
-        assertThrows(DomainException.Forbidden.class, () -> tokens.reset(viewer, token.id(), null));
+        assertThrows(DomainException.Forbidden.class, () -> tokens.reset(viewer, token.id(), null, 0));
         assertEquals(0, macs.calls());
     }
 

@@ -164,7 +164,7 @@ class RegistryLoginRulesTest {
     void rememberedVerdictsEndWithAResetAndAfterFifteenMinutes() {
         TokenView token = token("ci", 30);
         assertTrue(login(logins, token.username(), token.secret(), SOURCE));
-        TokenView reset = tokens.reset(owner, token.id(), null);
+        TokenView reset = tokens.reset(owner, token.id(), null, 0);
         assertFalse(login(logins, token.username(), token.secret(), SOURCE), "the stored MAC changed: the verdict no longer holds");
         assertTrue(login(logins, token.username(), reset.secret(), SOURCE));
 
