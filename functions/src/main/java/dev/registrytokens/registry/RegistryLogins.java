@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * accepted even from a source over its limit: it costs nothing and tells a guesser nothing, so one stale pull secret
  * behind a shared address does not lock out the address's other users. Only a fresh guess costs a KMS call, and it is
  * counted against its source first, by a conditional increment under the limit, so a parallel burst cannot exceed
- * it; a guess that proves right is taken back. Every refusal looks the same to the caller; the log says why.
+ * it; a guess that proves right is taken back. A source outside the token's allowed sources is refused right after
+ * the read, before any of that. During a reset's grace the record carries the replaced secret's MAC too, and either
+ * secret logs in. Every refusal looks the same to the caller; the log says why.
  */
 public final class RegistryLogins {
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
