@@ -61,7 +61,9 @@ class RotationEndToEndTest {
 
     @AfterAll
     static void stop() {
-        stage.close();
+        if (stage != null) {
+            stage.close();
+        }
     }
 
     private record Token(String id, String username, String secret) {
