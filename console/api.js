@@ -47,7 +47,9 @@ export function createApi(baseUrl, bearer) {
         list: (cursor) => request('GET', `${tokens}?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
         create: (fields) => request('POST', tokens, { body: fields }),
         update: (token, fields) => request('PATCH', tokenPath(token.id), { body: fields, version: token.version }),
-        reset: (token) => request('POST', tokenPath(token.id, '/reset'), { version: token.version }),
+        /** With a grace (seconds), the old secret keeps logging in that long; without, it stops at once. */
+        reset: (token, graceSeconds = 0) => request('POST', tokenPath(token.id, '/reset'),
+          graceSeconds > 0 ? { body: { graceSeconds }, version: token.version } : { version: token.version }),
         disable: (token) => request('POST', tokenPath(token.id, '/disable'), { version: token.version }),
         enable: (token) => request('POST', tokenPath(token.id, '/enable'), { version: token.version }),
         remove: (token) => request('DELETE', tokenPath(token.id), { version: token.version }),

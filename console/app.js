@@ -13,8 +13,9 @@ const REFUSAL_REASONS = {
   bad_secret: 'wrong secret', disabled: 'disabled', expired: 'expired', source_over_limit: 'source over its limit',
 };
 // The API names these fields in its errors; each has its message slot next to its input.
-const FIELD_ERRORS = { name: 'name-error', expiresInDays: 'days-error', permission: 'permission-error', description: 'description-error' };
-const FIELD_INPUTS = { name: 'name', expiresInDays: 'days', description: 'description' };
+const FIELD_ERRORS = { name: 'name-error', expiresInDays: 'days-error', permission: 'permission-error', description: 'description-error',
+  allowedSources: 'allowed-sources-error' };
+const FIELD_INPUTS = { name: 'name', expiresInDays: 'days', description: 'description', allowedSources: 'allowed-sources' };
 const CHANGED_ELSEWHERE = 'This token was changed elsewhere. Reload to see its current state.';
 const SELECTED_NAMESPACE = 'registry-tokens.namespace';
 // The API takes at most this many repository rules per token.
@@ -214,6 +215,12 @@ function row(token) {
     reason.className = `reason ${token.disabledReason}`;
     reason.textContent = DISABLED_REASONS[token.disabledReason];
     status.append(' ', reason);
+  }
+  if (token.previousSecretExpiresAt) {
+    const grace = document.createElement('span');
+    grace.className = 'hint';
+    grace.append('Old secret works until ', timeElement(token.previousSecretExpiresAt));
+    status.append(document.createElement('br'), grace);
   }
   const expires = expiresCell(token);
   const lastUsed = lastUsedCell(token);
@@ -610,6 +617,7 @@ function openTokenForm(token) {
   $('days').value = expiry.days;
   form.elements.permission.value = token?.permission ?? 'PULL';
   $('description').value = token?.description ?? '';
+  $('allowed-sources').value = (token?.allowedSources ?? []).join('\n');
   $('rule-list').replaceChildren();
   for (const rule of token?.repositories ?? []) addRule(rule);
   form.elements.repositories.value = token?.repositories ? 'rules' : 'all';
@@ -629,6 +637,12 @@ $('token-form').addEventListener('change', (event) => {
   if (event.target.name === 'repositories') syncRules();
 });
 
+/** The allowed sources as the API takes them: null (anywhere) when none are given, else one per line or comma. */
+function formAllowedSources() {
+  const sources = $('allowed-sources').value.split(/[\s,]+/).filter(Boolean);
+  return sources.length === 0 ? null : sources;
+}
+
 function formExpiresInDays(form) {
   return form.elements.expiry.value === 'never' ? null : Number($('days').value);
 }
@@ -647,6 +661,8 @@ function changedFields(form, token) {
   const repositories = formRepositories(form);
   const rulesBefore = token.repositories?.map(({ pattern, permission }) => ({ pattern, permission })) ?? null;
   if (JSON.stringify(repositories) !== JSON.stringify(rulesBefore)) fields.repositories = repositories;
+  const allowedSources = formAllowedSources();
+  if (JSON.stringify(allowedSources) !== JSON.stringify(token.allowedSources ?? null)) fields.allowedSources = allowedSources;
   return fields;
 }
 
@@ -665,6 +681,7 @@ $('token-form').addEventListener('submit', async (event) => {
       const created = await tokenApi().create({
         name: $('name').value.trim(), permission: form.elements.permission.value, repositories: formRepositories(form),
         expiresInDays: formExpiresInDays(form), description: $('description').value.trim() || null,
+        allowedSources: formAllowedSources(),
       });
       $('token-dialog').close();
       showSecret(created, 'Access token created');
@@ -680,8 +697,10 @@ $('token-form').addEventListener('submit', async (event) => {
 
 const CONFIRMATIONS = {
   reset: {
-    title: (name) => `Reset token ${name}?`, button: 'Reset', run: (token) => tokenApi().reset(token),
-    text: 'A new token value replaces the current one, which stops working at once: every client using it must log in again.',
+    title: (name) => `Reset token ${name}?`, button: 'Reset',
+    run: (token) => tokenApi().reset(token, Number($('confirm-dialog').querySelector('[name=grace]:checked').value)),
+    text: 'A new token value replaces the current one. Unless you keep the old one working for a while, it stops at once:'
+      + ' every client using it must log in again.',
   },
   disable: {
     title: (name) => `Disable token ${name}?`, button: 'Disable', run: (token) => tokenApi().disable(token),
@@ -707,6 +726,8 @@ function openConfirm(action, token) {
   $('confirm-error').hidden = true;
   $('confirm-button').textContent = button;
   $('confirm-button').classList.toggle('danger', action === 'delete' || action === 'reset');
+  $('grace-field').hidden = action !== 'reset';
+  $('confirm-dialog').querySelector('[name=grace][value="0"]').checked = true;
   openDialog($('confirm-dialog'), actionsButton(token));
   $('confirm-dialog').querySelector('[data-close]').focus();
 }

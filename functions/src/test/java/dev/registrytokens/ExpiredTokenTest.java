@@ -121,7 +121,7 @@ class ExpiredTokenTest {
         var account = owner.membership();
         return List.of(
                 outcome(() -> as("EditTokenFunction").edit(account, tokenId, null, new EditTokenRequest(null, false, null, true, 30, false, null))),
-                outcome(() -> as("ResetTokenFunction").reset(account, tokenId, null)),
+                outcome(() -> as("ResetTokenFunction").reset(account, tokenId, null, 0)),
                 outcome(() -> as("EnableTokenFunction").setStatus(account, tokenId, null, TokenStatus.ENABLED)),
                 outcome(() -> as("DisableTokenFunction").setStatus(account, tokenId, null, TokenStatus.DISABLED)));
     }

@@ -91,7 +91,7 @@ class NoSecretLeakTest {
         try (EventQueue queue = new EventQueue()) {
             TestAccount owner = TestAccount.fresh();
             TokenView token = TestStack.createToken(owner, "audit-probe", Permission.PULL, 1);
-            IssuedSecrets.remember(TestStack.tokenService().reset(owner.membership(), token.id(), null).secret());
+            IssuedSecrets.remember(TestStack.tokenService().reset(owner.membership(), token.id(), null, 0).secret());
             List<String> secrets = IssuedSecrets.all();
 
             List<String> macs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.registrytokens.core;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,6 +9,8 @@ import java.util.List;
  * service. It is written in the same transaction as its {@link TokenRecord}, so the two never disagree. {@code mac} is
  * the KMS HMAC of the secret; the secret itself is never stored. {@code legacyAccountId} is set only on login items of tokens still in the
  * first layout (under {@code ACCOUNT#<accountId>}), until the migration moves them under their namespace.
+ * {@code allowedSources} null means logins from anywhere. {@code previousMac} is the MAC of the secret a reset with a
+ * grace replaced, which logs in too until {@code previousMacExpiresAt}: both MACs are here, so a login stays one read.
  */
 public record LoginRecord(
         String pk,
@@ -20,17 +23,31 @@ public record LoginRecord(
         TokenStatus status,
         Long expiresAt,
         byte[] mac,
-        Long version) {
+        Long version,
+        List<String> allowedSources,
+        byte[] previousMac,
+        Instant previousMacExpiresAt) {
 
     public static String key(String username) {
         return "USERNAME#" + username;
     }
 
-    /** The login view of a token, carrying the given MAC. */
-    public static LoginRecord of(TokenRecord token, byte[] mac) {
+    /** The login view of a token, carrying the given MAC (and the replaced secret's, during a grace). */
+    public static LoginRecord of(TokenRecord token, byte[] mac, byte[] previousMac) {
         String key = key(token.username());
         return new LoginRecord(key, key, token.id(), null, token.namespace(), token.permission(), token.repositories(),
-                token.status(), token.expiresAt(), mac, token.version());
+                token.status(), token.expiresAt(), mac, token.version(), token.allowedSources(),
+                token.previousSecretExpiresAt() == null ? null : previousMac, token.previousSecretExpiresAt());
+    }
+
+    /** The login view of a token with no secret in grace, carrying the given MAC. */
+    public static LoginRecord of(TokenRecord token, byte[] mac) {
+        return of(token, mac, null);
+    }
+
+    /** The replaced secret's MAC while its grace lasts at {@code now}, else null. */
+    public byte[] previousMacAt(Instant now) {
+        return previousMac != null && previousMacExpiresAt != null && now.isBefore(previousMacExpiresAt) ? previousMac : null;
     }
 
     public static final class Builder {
@@ -45,6 +62,9 @@ public record LoginRecord(
         private Long expiresAt;
         private byte[] mac;
         private Long version;
+        private List<String> allowedSources;
+        private byte[] previousMac;
+        private Instant previousMacExpiresAt;
 
         public Builder pk(String value) { pk = value; return this; }
         public Builder sk(String value) { sk = value; return this; }
@@ -57,9 +77,13 @@ public record LoginRecord(
         public Builder expiresAt(Long value) { expiresAt = value; return this; }
         public Builder mac(byte[] value) { mac = value; return this; }
         public Builder version(Long value) { version = value; return this; }
+        public Builder allowedSources(List<String> value) { allowedSources = value; return this; }
+        public Builder previousMac(byte[] value) { previousMac = value; return this; }
+        public Builder previousMacExpiresAt(Instant value) { previousMacExpiresAt = value; return this; }
 
         public LoginRecord build() {
-            return new LoginRecord(pk, sk, tokenId, legacyAccountId, namespace, permission, repositories, status, expiresAt, mac, version);
+            return new LoginRecord(pk, sk, tokenId, legacyAccountId, namespace, permission, repositories, status, expiresAt, mac, version, allowedSources,
+                    previousMac, previousMacExpiresAt);
         }
     }
 }

@@ -10,6 +10,9 @@ import java.util.List;
  * {@code expiresAt} (epoch seconds) is the table's TTL attribute; absent means never. {@code disabledReason} says why
  * the service itself disabled the token ({@link #LEAK_REPORTED}, {@link #UNUSED}); null when a person did, or it is enabled.
  * {@code usage} is written by registry logins only (never by an edit); null until the first one.
+ * {@code allowedSources} (CIDR
+ * blocks in normal form) null means logins from anywhere. {@code previousSecretExpiresAt} is set while the secret a
+ * reset replaced still logs in (its grace), until that instant.
  */
 public record TokenRecord(
         String pk,
@@ -29,7 +32,9 @@ public record TokenRecord(
         Instant lastUsedAt,
         Long version,
         String disabledReason,
-        TokenUsage usage) {
+        TokenUsage usage,
+        List<String> allowedSources,
+        Instant previousSecretExpiresAt) {
 
     /** Where tokens of the first layout lived, each under its creator's account, until the layout migration moves them. */
     public static final String LEGACY_PARTITION_PREFIX = "ACCOUNT#";
@@ -54,11 +59,17 @@ public record TokenRecord(
         return expiresAt != null && expiresAt <= now.getEpochSecond();
     }
 
+    /** Whether the secret a reset replaced still logs in at {@code now}. */
+    public boolean inGrace(Instant now) {
+        return previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt);
+    }
+
     public Builder toBuilder() {
         return new Builder().pk(pk).sk(sk).id(id).namespace(namespace).createdBy(createdBy).name(name)
                 .username(username).description(description).permission(permission).repositories(repositories).status(status)
                 .expiresAt(expiresAt).createdAt(createdAt).updatedAt(updatedAt).lastUsedAt(lastUsedAt).version(version)
-                .disabledReason(disabledReason).usage(usage);
+                .disabledReason(disabledReason).usage(usage)
+                .allowedSources(allowedSources).previousSecretExpiresAt(previousSecretExpiresAt);
     }
 
     public static final class Builder {
@@ -80,6 +91,8 @@ public record TokenRecord(
         private Long version;
         private String disabledReason;
         private TokenUsage usage;
+        private List<String> allowedSources;
+        private Instant previousSecretExpiresAt;
 
         public Builder pk(String value) { pk = value; return this; }
         public Builder sk(String value) { sk = value; return this; }
@@ -99,10 +112,12 @@ public record TokenRecord(
         public Builder version(Long value) { version = value; return this; }
         public Builder disabledReason(String value) { disabledReason = value; return this; }
         public Builder usage(TokenUsage value) { usage = value; return this; }
+        public Builder allowedSources(List<String> value) { allowedSources = value; return this; }
+        public Builder previousSecretExpiresAt(Instant value) { previousSecretExpiresAt = value; return this; }
 
         public TokenRecord build() {
             return new TokenRecord(pk, sk, id, namespace, createdBy, name, username, description, permission, repositories, status,
-                    expiresAt, createdAt, updatedAt, lastUsedAt, version, disabledReason, usage);
+                    expiresAt, createdAt, updatedAt, lastUsedAt, version, disabledReason, usage, allowedSources, previousSecretExpiresAt);
         }
     }
 }

@@ -85,6 +85,8 @@ public final class TokenService {
                 .description(request.description())
                 .permission(request.permission())
                 .repositories(request.repositories())
+                // A create that gives none gets the namespace policy's defaultAllowedSources (in normal form).
+                .allowedSources(SourceRanges.normalize(policy.allowedSourcesFor(request.allowedSources())))
                 .status(TokenStatus.ENABLED)
                 .expiresAt(expiryFrom(now, request.expiresInDays()))
                 .createdAt(now)
@@ -143,6 +145,9 @@ public final class TokenService {
             if (edit.descriptionGiven()) {
                 next.description(edit.description());
             }
+            if (edit.allowedSourcesGiven()) {
+                next.allowedSources(edit.allowedSources());
+            }
             return next.build();
         });
         if (edit.expiryGiven()) {
@@ -151,23 +156,40 @@ public final class TokenService {
         return TokenView.of(changed, now);
     }
 
-    /** A new secret; the old one stops working with this write. */
-    public TokenView reset(Membership member, String tokenId, Long ifMatch) {
+    public static final int MAX_GRACE_SECONDS = 86_400;
+
+    /**
+     * A new secret. With {@code graceSeconds} 0 the old one stops working with this write; otherwise it keeps logging in
+     * for that long. Either way a grace still running from an earlier reset ends now: at most two secrets are valid.
+     */
+    public TokenView reset(Membership member, String tokenId, Long ifMatch, int graceSeconds) {
+        if (graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+            throw new DomainException.InvalidInput("invalid_value",
+                    "graceSeconds must be a whole number of seconds from 0 to " + MAX_GRACE_SECONDS + ".", "graceSeconds");
+        }
         // Checked before a secret is made: a caller who may not reset costs no KMS call.
         member.requireChange(load(member, tokenId));
         String secret = Secrets.generate();
         byte[] mac = macs.macOf(secret);
+        Instant previousSecretExpiresAt = graceSeconds == 0 ? null : now().plusSeconds(graceSeconds);
         // Resetting always changes the token, even when nothing else does: the MAC is new.
-        TokenRecord changed = change(member, tokenId, ifMatch, mac, AuditAction.RESET, UnaryOperator.identity());
+        TokenRecord changed = change(member, tokenId, ifMatch, mac, AuditAction.RESET,
+                current -> current.toBuilder().previousSecretExpiresAt(previousSecretExpiresAt).build());
         // A reset keeps the expiry: its schedules are made again where missing (a repair, as the reconcile would).
         expiry.follow(changed, changed);
         return TokenView.withSecret(changed, now(), secret);
     }
 
-    /** Enables or disables; asking for the state a token is already in changes nothing (idempotent). */
+    /**
+     * Enables or disables; asking for the state a token is already in changes nothing (idempotent). Disabling ends a
+     * reset's grace for good: enabling again does not revive the replaced secret.
+     */
     public TokenView setStatus(Membership member, String tokenId, Long ifMatch, TokenStatus status) {
+        // Disabling also ends a reset's grace: enabling again does not bring the old secret back.
         TokenRecord changed = change(member, tokenId, ifMatch, null, status == TokenStatus.ENABLED ? AuditAction.ENABLE : AuditAction.DISABLE,
-                current -> current.status() == status ? current : current.toBuilder().status(status).disabledReason(null).build());
+                current -> current.status() == status ? current : status == TokenStatus.DISABLED
+                        ? current.toBuilder().status(status).disabledReason(null).previousSecretExpiresAt(null).build()
+                        : current.toBuilder().status(status).disabledReason(null).build());
         return TokenView.of(changed, now());
     }
 
@@ -182,7 +204,7 @@ public final class TokenService {
         AuditAction action = TokenRecord.LEAK_REPORTED.equals(reason) ? AuditAction.LEAK_REPORTED : AuditAction.DISABLE;
         List<FieldChange> reported = report.entrySet().stream().map(entry -> new FieldChange(entry.getKey(), null, entry.getValue())).toList();
         TokenRecord changed = change(member, tokenId, null, null, action, reported, current -> stillApplies.test(current)
-                ? current.toBuilder().status(TokenStatus.DISABLED).disabledReason(reason).build() : current);
+                ? current.toBuilder().status(TokenStatus.DISABLED).disabledReason(reason).previousSecretExpiresAt(null).build() : current);
         return TokenView.of(changed, now());
     }
 
@@ -327,6 +349,8 @@ public final class TokenService {
         fields.put("expiresAt", token -> token.expiresAt() == null ? null : Instant.ofEpochSecond(token.expiresAt()).toString());
         fields.put("description", TokenRecord::description);
         fields.put("disabledReason", TokenRecord::disabledReason);
+        fields.put("allowedSources", TokenRecord::allowedSources);
+        fields.put("previousSecretExpiresAt", token -> token.previousSecretExpiresAt() == null ? null : token.previousSecretExpiresAt().toString());
         return Collections.unmodifiableMap(fields);
     }
 

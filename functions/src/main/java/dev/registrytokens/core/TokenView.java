@@ -11,6 +11,9 @@ import java.util.Map;
  * {@code recentSources} are the last
  * {@value TokenUsage#RECENT_SOURCES} distinct sources of successful logins, newest first; {@code refusedLogins24h}
  * counts refused logins of this token in the last 24 hours (by hour: 23 to 24 of them), also by reason.
+ * {@code allowedSources} null
+ * means logins from anywhere; {@code previousSecretExpiresAt} is when the secret the last reset replaced stops
+ * logging in, null when none does.
  */
 public record TokenView(
         String id,
@@ -33,7 +36,9 @@ public record TokenView(
         LastRefusal lastRefusal,
         long version,
         String secret,
-        String disabledReason) {
+        String disabledReason,
+        List<String> allowedSources,
+        String previousSecretExpiresAt) {
 
     /** A source of successful logins: {@code client} is the user agent's product (null if none was sent). */
     public record UsedFrom(String ip, String client, String lastUsedAt) {
@@ -59,7 +64,8 @@ public record TokenView(
                 refused.values().stream().mapToLong(Long::longValue).sum(), refused,
                 usage.lastRefusal() == null ? null : new LastRefusal(usage.lastRefusal().ip(), usage.lastRefusal().client(),
                         usage.lastRefusal().reason(), usage.lastRefusal().at().toString()),
-                token.version(), secret, token.disabledReason());
+                token.version(), secret, token.disabledReason(), token.allowedSources(),
+                token.inGrace(now) && !token.isExpired(now) ? token.previousSecretExpiresAt().toString() : null);
     }
 
     /** Secrets must not reach logs through a record's generated toString. */

@@ -266,6 +266,12 @@ public final class ApiRequest {
         return object;
     }
 
+    /** The body as a JSON object (see {@link #jsonBody()}), or null when the request has no body. */
+    public ObjectNode optionalJsonBody() {
+        String body = event.getBody();
+        return body == null || body.isEmpty() ? null : jsonBody();
+    }
+
     /** {@code application/json}, with no parameter but a UTF-8 charset. */
     private static boolean isJson(String contentType) {
         String[] parts = contentType.split(";");

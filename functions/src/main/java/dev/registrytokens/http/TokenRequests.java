@@ -6,6 +6,8 @@ import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.EditTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
+import dev.registrytokens.core.SourceRanges;
+import dev.registrytokens.core.TokenService;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,9 +23,10 @@ public final class TokenRequests {
     static final int MAX_DAYS = 3650;
     static final int MAX_DESCRIPTION_LENGTH = 256;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "permission", "repositories", "expiresInDays", "description");
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "permission", "repositories", "expiresInDays", "description", "allowedSources");
     private static final Set<String> RULE_FIELDS = Set.of("pattern", "permission");
-    private static final Set<String> EDIT_FIELDS = Set.of("permission", "repositories", "expiresInDays", "description");
+    private static final Set<String> EDIT_FIELDS = Set.of("permission", "repositories", "expiresInDays", "description", "allowedSources");
+    private static final Set<String> RESET_FIELDS = Set.of("graceSeconds");
 
     private TokenRequests() {
     }
@@ -42,20 +45,64 @@ public final class TokenRequests {
                             + ", or null for a token that never expires.", "expiresInDays");
         }
         return new CreateTokenRequest(name(body.get("name")), permission(body.get("permission"), "permission"),
-                repositories(body.get("repositories")), expiresInDays(body.get("expiresInDays")), description(body.get("description")));
+                repositories(body.get("repositories")), expiresInDays(body.get("expiresInDays")), description(body.get("description")),
+                allowedSources(body.get("allowedSources")));
     }
 
     public static EditTokenRequest edit(ObjectNode body) {
         rejectUnknownFields(body, EDIT_FIELDS);
         if (body.isEmpty()) {
             throw ApiException.badRequest("empty_edit",
-                    "Give at least one of permission, repositories, expiresInDays or description.", null);
+                    "Give at least one of permission, repositories, expiresInDays, description or allowedSources.", null);
         }
         return new EditTokenRequest(
                 body.has("permission") ? permission(body.get("permission"), "permission") : null,
                 body.has("repositories"), repositories(body.get("repositories")),
                 body.has("expiresInDays"), expiresInDays(body.get("expiresInDays")),
-                body.has("description"), description(body.get("description")));
+                body.has("description"), description(body.get("description")),
+                body.has("allowedSources"), allowedSources(body.get("allowedSources")));
+    }
+
+    /** A reset's grace in seconds: 0 when there is no body, or it leaves graceSeconds out. */
+    public static int resetGraceSeconds(ObjectNode body) {
+        if (body == null) {
+            return 0;
+        }
+        rejectUnknownFields(body, RESET_FIELDS);
+        JsonNode node = body.get("graceSeconds");
+        if (node == null) {
+            return 0;
+        }
+        if (!node.isNumber() || !node.canConvertToExactIntegral() || !node.canConvertToInt()
+                || node.intValue() < 0 || node.intValue() > TokenService.MAX_GRACE_SECONDS) {
+            throw ApiException.badRequest(node.isNumber() ? "invalid_value" : "invalid_type",
+                    "graceSeconds must be a whole number of seconds from 0 to " + TokenService.MAX_GRACE_SECONDS
+                            + ": how long the old secret keeps working.", "graceSeconds");
+        }
+        return node.intValue();
+    }
+
+    /** Null (or left out): logins from anywhere. Otherwise 1 to 20 CIDR blocks, stored in normal form. */
+    private static List<String> allowedSources(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw ApiException.badRequest("invalid_type",
+                    "allowedSources must be a list of CIDR blocks, or null for anywhere.", "allowedSources");
+        }
+        List<String> ranges = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual()) {
+                throw ApiException.badRequest("invalid_type", "allowedSources entry " + i + " must be a string.", "allowedSources");
+            }
+            ranges.add(node.get(i).textValue());
+        }
+        try {
+            return SourceRanges.normalize(ranges);
+        } catch (SourceRanges.Invalid invalid) {
+            throw ApiException.badRequest("invalid_value", "allowedSources " + invalid.getMessage() + ".", "allowedSources");
+        }
     }
 
     private static void rejectUnknownFields(ObjectNode body, Set<String> known) {

@@ -7,11 +7,13 @@ import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.RepositoryRule;
 import dev.registrytokens.core.SecretMacs;
 import dev.registrytokens.core.Secrets;
+import dev.registrytokens.core.SourceRanges;
 import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,9 +26,11 @@ import java.util.function.Consumer;
  * accepted even from a source over its limit: it costs nothing and tells a guesser nothing, so one stale pull secret
  * behind a shared address does not lock out the address's other users. Only a fresh guess costs a KMS call, and it is
  * counted against its source first, by a conditional increment under the limit, so a parallel burst cannot exceed
- * it; a guess that proves right is taken back. Every refusal looks the same to the caller; the log says why.
- * Each token's usage (sources of its logins, refusals of it) is recorded by a {@link UsageRecorder}: at most one write
- * per token a minute per execution environment.
+ * it; a guess that proves right is taken back. A source outside the token's allowed sources is refused right after
+ * the read, before any of that (and records no usage: it writes nothing). During a reset's grace the record carries
+ * the replaced secret's MAC too, and either secret logs in. Every refusal looks the same to the caller; the log says
+ * why. Each token's usage (sources of its logins, refusals of it) is recorded by a {@link UsageRecorder}: at most one
+ * write per token a minute per execution environment.
  */
 public final class RegistryLogins {
     private static final int MAX_USERNAME_LENGTH = 200;
@@ -96,7 +100,9 @@ public final class RegistryLogins {
         DISABLED,
         EXPIRED,
         BAD_SECRET,
-        SOURCE_OVER_LIMIT;
+        SOURCE_OVER_LIMIT,
+        /** A source outside the token's allowed sources: refused before any guess is counted or MAC made. */
+        SOURCE_NOT_ALLOWED;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -194,7 +200,13 @@ public final class RegistryLogins {
         if (login.expiresAt() != null && login.expiresAt() <= now.getEpochSecond()) {
             return Decision.refused(Refusal.EXPIRED, login);
         }
-        byte[] storedMac = login.mac();
+        if (!SourceRanges.allows(login.allowedSources(), sourceIp)) {
+            return Decision.refused(Refusal.SOURCE_NOT_ALLOWED);
+        }
+        // During a reset's grace both secrets log in; remembered verdicts hold for this pair of MACs only, so the end of
+        // the grace (or any reset) makes them void.
+        byte[] previousMac = login.previousMacAt(now);
+        byte[] storedMac = verdictKey(login, now);
         switch (remembered.verdict(username, storedMac, secretHash)) {
             case MATCHES -> {
                 // known right: no KMS call, no guess, whatever the source's count
@@ -207,7 +219,7 @@ public final class RegistryLogins {
                         || !store.countLoginGuess(source.get(), window, (window + 1) * windowSeconds, failuresPerSource)) {
                     return Decision.refused(Refusal.SOURCE_OVER_LIMIT, login); // no answer for it until the window passes
                 }
-                if (!verify(login, credentials.secret(), source.get(), window)) {
+                if (!verify(login.mac(), previousMac, credentials.secret(), source.get(), window)) {
                     remembered.rememberRefusal(username, storedMac, secretHash);
                     return Decision.refused(Refusal.BAD_SECRET, login);
                 }
@@ -239,14 +251,33 @@ public final class RegistryLogins {
 
     private boolean isFreshGuess(String username, LoginRecord login, byte[] secretHash) {
         return login != null && login.status() == TokenStatus.ENABLED
-                && remembered.verdict(username, login.mac(), secretHash) == RememberedSecrets.Verdict.UNKNOWN;
+                && remembered.verdict(username, verdictKey(login, clock.instant()), secretHash) == RememberedSecrets.Verdict.UNKNOWN;
     }
 
-    /** The KMS verdict on a counted guess; the count is taken back unless the secret was wrong. */
-    private boolean verify(LoginRecord login, String secret, String source, long window) {
+    /** What remembered verdicts are held under: the record's MAC, or during a reset's grace both MACs together. */
+    private static byte[] verdictKey(LoginRecord login, Instant now) {
+        byte[] previousMac = login.previousMacAt(now);
+        return previousMac == null ? login.mac() : concat(login.mac(), previousMac);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    /**
+     * The KMS verdict on a counted guess: one MAC, compared with the current MAC and the one in grace (null when none);
+     * the count is taken back unless the secret was wrong.
+     */
+    private boolean verify(byte[] mac, byte[] previousMac, String secret, String source, long window) {
         boolean verified;
         try {
-            verified = SecretMacs.sameMac(login.mac(), macs.macOf(secret));
+            byte[] presented = macs.macOf(secret);
+            // Both compared, in constant time each, whichever matches.
+            boolean current = SecretMacs.sameMac(mac, presented);
+            boolean previous = previousMac != null && SecretMacs.sameMac(previousMac, presented);
+            verified = current | previous;
         } catch (RuntimeException kmsUnavailable) {
             uncount(source, window); // no verdict: not the source's failure
             throw kmsUnavailable;

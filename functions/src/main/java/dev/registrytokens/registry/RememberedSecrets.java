@@ -13,14 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one execution environment remembers of recent KMS verdicts, per username: the SHA-256 of the secret that
- * matched the login record's stored MAC, and of a few secrets that did not. A verdict holds only while the record
+ * What one execution environment remembers of recent KMS verdicts, per username: the SHA-256 of the secrets that
+ * matched the login record's stored MAC (two during a reset's grace), and of a few secrets that did not. A verdict holds only while the record
  * still carries the same stored MAC (a reset changes it) and for at most {@code maxAge}. Memory only, bounded in
  * usernames (least recently used go first) and in refused secrets per username; never the secret itself.
  */
 final class RememberedSecrets {
     /** A verdict is known, or KMS must be asked. */
     enum Verdict { MATCHES, REFUSED, UNKNOWN }
+
+    /** At most two secrets are valid at once: the current one and, during a reset's grace, the one it replaced. */
+    private static final int MAX_MATCHED_PER_USERNAME = 2;
 
     private final Clock clock;
     private final Duration maxAge;
@@ -54,9 +57,10 @@ final class RememberedSecrets {
             return Verdict.UNKNOWN;
         }
         Instant oldest = clock.instant().minus(maxAge);
-        if (remembered.matched != null && remembered.matched.at.isAfter(oldest)
-                && MessageDigest.isEqual(remembered.matched.secretHash, secretHash)) {
-            return Verdict.MATCHES;
+        for (Hash matched : remembered.matched) {
+            if (matched.at.isAfter(oldest) && MessageDigest.isEqual(matched.secretHash, secretHash)) {
+                return Verdict.MATCHES;
+            }
         }
         for (Hash refused : remembered.refused) {
             if (refused.at.isAfter(oldest) && MessageDigest.isEqual(refused.secretHash, secretHash)) {
@@ -67,7 +71,12 @@ final class RememberedSecrets {
     }
 
     synchronized void rememberMatch(String username, byte[] storedMac, byte[] secretHash) {
-        forMac(username, storedMac).matched = new Hash(secretHash, clock.instant());
+        Deque<Hash> matched = forMac(username, storedMac).matched;
+        matched.removeIf(known -> MessageDigest.isEqual(known.secretHash, secretHash));
+        if (matched.size() >= MAX_MATCHED_PER_USERNAME) {
+            matched.removeFirst();
+        }
+        matched.addLast(new Hash(secretHash, clock.instant()));
     }
 
     synchronized void rememberRefusal(String username, byte[] storedMac, byte[] secretHash) {
@@ -98,7 +107,7 @@ final class RememberedSecrets {
 
     private static final class Remembered {
         final byte[] storedMac;
-        Hash matched;
+        final Deque<Hash> matched = new ArrayDeque<>();
         final Deque<Hash> refused = new ArrayDeque<>();
 
         Remembered(byte[] storedMac) {

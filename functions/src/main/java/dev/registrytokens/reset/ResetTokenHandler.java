@@ -10,8 +10,12 @@ import dev.registrytokens.core.TokenService;
 import dev.registrytokens.http.TokenApiHandler;
 import dev.registrytokens.http.ApiRequest;
 import dev.registrytokens.http.ApiResponses;
+import dev.registrytokens.http.TokenRequests;
 
-/** {@code POST /tokens/{id}/reset}: a new secret, shown this once; the old one stops working at once. */
+/**
+ * {@code POST /tokens/{id}/reset}: a new secret, shown this once; the old one stops working at once, or after the
+ * optional body's {@code graceSeconds}.
+ */
 public class ResetTokenHandler extends TokenApiHandler {
     public ResetTokenHandler() {
         super(AwsClients.tokenService(), AwsClients.namespacesClaim());
@@ -34,6 +38,7 @@ public class ResetTokenHandler extends TokenApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Membership member) {
-        return ApiResponses.token(200, tokens.reset(member, request.pathParameter("id"), request.ifMatch()));
+        return ApiResponses.token(200, tokens.reset(member, request.pathParameter("id"), request.ifMatch(),
+                TokenRequests.resetGraceSeconds(request.optionalJsonBody())));
     }
 }

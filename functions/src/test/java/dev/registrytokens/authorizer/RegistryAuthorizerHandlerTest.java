@@ -121,6 +121,35 @@ class RegistryAuthorizerHandlerTest {
     }
 
     @Test
+    void aSourceOutsideTheAllowListIsDeniedWithNoKmsCallAndNoFailureWriteAndAnInsideOneIsAllowed() {
+        TokenView token = TestStack.tokenService().create(owner.membership(),
+                new CreateTokenRequest("fenced", Permission.PULL, null, 30, null, List.of("127.0.0.3/32")));
+        calls.reset();
+        assertFalse(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), "127.0.0.2", "127.0.0.3"), null)
+                .getIsAuthorized());
+        assertEquals(1, calls.count("BatchGetItem"), calls::toString);
+        assertEquals(0, calls.count("GenerateMac"), calls::toString);
+        assertEquals(0, calls.count("UpdateItem"), "no failure counted, no use recorded: " + calls);
+        assertEquals(1, calls.total(), calls::toString);
+
+        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), token.secret()), "127.0.0.3", "127.0.0.2"), null)
+                .getIsAuthorized());
+        assertEquals(1, calls.count("GenerateMac"), "the allowed source's login is checked as any other");
+    }
+
+    @Test
+    void bothSecretsAreAllowedDuringAResetsGraceAndOnlyTheNewOneAfterIt() {
+        TokenView token = TestStack.createToken(owner, "overlap", Permission.PULL, 30);
+        TokenView reset = TestStack.tokenService(clock).reset(owner.membership(), token.id(), null, 2);
+        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), token.secret())), null).getIsAuthorized());
+        assertTrue(handler.handleRequest(loginEvent(basic(token.username(), reset.secret())), null).getIsAuthorized());
+        // This handler's clock stands still; another environment's, three seconds on, is past the grace.
+        RegistryAuthorizerHandler later = new RegistryAuthorizerHandler(RegistryFixtures.logins(calls, Clock.offset(clock, Duration.ofSeconds(3))));
+        assertFalse(later.handleRequest(loginEvent(basic(token.username(), token.secret())), null).getIsAuthorized());
+        assertTrue(later.handleRequest(loginEvent(basic(token.username(), reset.secret())), null).getIsAuthorized());
+    }
+
+    @Test
     void countsFailuresAgainstTheSourceAddressAndNeverAgainstXForwardedFor() {
         TokenView token = TestStack.createToken(owner, "forwarded", Permission.PULL, 30);
         String claimed = RegistryFixtures.freshSource();

@@ -86,7 +86,7 @@ class AuditLogTest {
                 new FieldChange("description", "first", null)), edited.changes(), "only the changed fields, before and after");
 
         clock.advance(Duration.ofMillis(1));
-        tokens.reset(owner, token.id(), null);
+        tokens.reset(owner, token.id(), null, 0);
         AuditRecord reset = onlyNewRecord(2);
         assertEquals(AuditAction.RESET, reset.action());
         assertEquals(List.of(), reset.changes(), "a reset changes no field it could show: never the secret or its MAC");

@@ -75,7 +75,7 @@ class ExpirySchedulingTest {
         TokenView token = create("ci", 30);
         Set<String> made = schedules.schedules().keySet();
         schedules.delete(token.id() + "-expiring-7d-" + expiry(30));
-        tokens.reset(owner, token.id(), null);
+        tokens.reset(owner, token.id(), null, 0);
         assertEquals(made, schedules.schedules().keySet());
     }
 

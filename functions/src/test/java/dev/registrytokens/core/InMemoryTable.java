@@ -123,10 +123,14 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
             // Only what an edit may change: lastUsedAt and the rest stay as stored.
             tokens.put(keyOf(current), token.toBuilder().description(next.description()).permission(next.permission())
                     .repositories(next.repositories()).status(next.status()).expiresAt(next.expiresAt())
-                    .updatedAt(next.updatedAt()).version(next.version()).disabledReason(next.disabledReason()).build());
+                    .updatedAt(next.updatedAt()).version(next.version()).disabledReason(next.disabledReason()).allowedSources(next.allowedSources())
+                    .previousSecretExpiresAt(next.previousSecretExpiresAt()).build());
+            // A reset with a grace keeps the MAC it replaces; without one, or when a grace ends, it goes.
+            byte[] previousMac = next.previousSecretExpiresAt() == null ? null : newMac != null ? login.mac() : login.previousMac();
             logins.put(current.username(), new LoginRecord(login.pk(), login.sk(), login.tokenId(), login.legacyAccountId(),
                     login.namespace(), next.permission(), next.repositories(), next.status(), next.expiresAt(),
-                    newMac != null ? newMac : login.mac(), next.version()));
+                    newMac != null ? newMac : login.mac(), next.version(), next.allowedSources(), previousMac,
+                    next.previousSecretExpiresAt()));
         }
     }
 

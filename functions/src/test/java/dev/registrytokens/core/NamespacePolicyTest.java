@@ -100,6 +100,15 @@ class NamespacePolicyTest {
     }
 
     @Test
+    void defaultAllowedSourcesGoToACreateThatGivesNoneInNormalFormAndNotToOneThatGivesItsOwn() {
+        tokens.setPolicy(owner, null, NamespacePolicy.of("team", null, null, null, null, List.of("10.1.2.3/8", "2001:DB8::/32")));
+        TokenView defaulted = tokens.create(member, new CreateTokenRequest("defaulted", Permission.PULL, null, null, null));
+        assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), defaulted.allowedSources());
+        TokenView own = tokens.create(member, new CreateTokenRequest("own", Permission.PULL, null, null, null, List.of("192.0.2.0/24")));
+        assertEquals(List.of("192.0.2.0/24"), own.allowedSources());
+    }
+
+    @Test
     void aNewPolicyChangesNoTokenAndListsTheOnesThatBreakIt() {
         TokenView pusher = create("pusher", Permission.PULL_PUSH, null, 30);
         TokenView forever = create("forever", Permission.PULL, null, null);
@@ -193,7 +202,7 @@ class NamespacePolicyTest {
 
         String oldSecret = live.secret();
         tokens.setStatus(owner, live.id(), null, TokenStatus.ENABLED);
-        tokens.reset(owner, live.id(), null);
+        tokens.reset(owner, live.id(), null, 0);
         assertFalse(leaks.revoke(oldSecret, "https://example.com/leak", "content"), "a secret replaced by a reset is no token's any more");
         assertEquals(TokenStatus.ENABLED, tokens.get(owner, live.id()).status());
     }

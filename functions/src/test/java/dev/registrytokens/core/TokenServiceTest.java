@@ -150,7 +150,7 @@ class TokenServiceTest {
         DomainException.Conflict expired = assertThrows(DomainException.Conflict.class,
                 () -> tokens.setStatus(owner, token.id(), null, TokenStatus.DISABLED));
         assertEquals("token_expired", expired.code());
-        assertThrows(DomainException.Conflict.class, () -> tokens.reset(owner, token.id(), null));
+        assertThrows(DomainException.Conflict.class, () -> tokens.reset(owner, token.id(), null, 0));
         tokens.delete(owner, token.id(), null);
         assertThrows(DomainException.NotFound.class, () -> tokens.get(owner, token.id()));
     }
@@ -158,7 +158,7 @@ class TokenServiceTest {
     @Test
     void aResetReplacesTheMacSoOnlyTheNewSecretMatches() {
         TokenView token = create(owner, "ci", 30);
-        TokenView reset = tokens.reset(owner, token.id(), null);
+        TokenView reset = tokens.reset(owner, token.id(), null, 0);
         assertNotEquals(token.secret(), reset.secret());
         assertEquals(2, reset.version());
         byte[] stored = table.findLogin("team+ci").orElseThrow().mac();
@@ -167,10 +167,80 @@ class TokenServiceTest {
     }
 
     @Test
+    void aResetWithAGraceKeepsTheOldMacUntilItsEndAndShowsWhen() {
+        TokenView token = create(owner, "ci", 30);
+        TokenView reset = tokens.reset(owner, token.id(), null, 3600);
+        assertEquals(START.plusSeconds(3600).toString(), reset.previousSecretExpiresAt());
+        LoginRecord login = table.findLogin("team+ci").orElseThrow();
+        assertTrue(SecretMacs.sameMac(macs.macOf(reset.secret()), login.mac()));
+        assertTrue(SecretMacs.sameMac(macs.macOf(token.secret()), login.previousMacAt(START)));
+        assertEquals(START.plusSeconds(3600).toString(), tokens.get(owner, token.id()).previousSecretExpiresAt());
+        assertEquals(START.plusSeconds(3600).toString(), tokens.list(owner, 10, null).items().getFirst().previousSecretExpiresAt());
+
+        clock.advance(Duration.ofSeconds(3600));
+        assertNull(table.findLogin("team+ci").orElseThrow().previousMacAt(clock.instant()), "the grace is over");
+        assertNull(tokens.get(owner, token.id()).previousSecretExpiresAt());
+    }
+
+    @Test
+    void aSecondResetEndsTheFirstGraceSoAtMostTwoSecretsAreValid() {
+        TokenView token = create(owner, "ci", 30);
+        TokenView first = tokens.reset(owner, token.id(), null, 3600);
+        TokenView second = tokens.reset(owner, token.id(), null, 60);
+        LoginRecord login = table.findLogin("team+ci").orElseThrow();
+        assertTrue(SecretMacs.sameMac(macs.macOf(second.secret()), login.mac()));
+        assertTrue(SecretMacs.sameMac(macs.macOf(first.secret()), login.previousMacAt(START)));
+        assertEquals(START.plusSeconds(60).toString(), second.previousSecretExpiresAt());
+
+        tokens.reset(owner, token.id(), null, 0);
+        LoginRecord after = table.findLogin("team+ci").orElseThrow();
+        assertNull(after.previousMac(), "a reset without a grace ends the running one at once");
+        assertNull(tokens.get(owner, token.id()).previousSecretExpiresAt());
+    }
+
+    @Test
+    void disablingEndsAGraceForGoodAndEnablingDoesNotReviveIt() {
+        TokenView token = create(owner, "ci", 30);
+        tokens.reset(owner, token.id(), null, 3600);
+        tokens.setStatus(owner, token.id(), null, TokenStatus.DISABLED);
+        tokens.setStatus(owner, token.id(), null, TokenStatus.ENABLED);
+        assertNull(table.findLogin("team+ci").orElseThrow().previousMac());
+        assertNull(tokens.get(owner, token.id()).previousSecretExpiresAt());
+    }
+
+    @Test
+    void aGraceOutsideZeroToADayIsRefusedBeforeAnyMac() {
+        TokenView token = create(owner, "ci", 30);
+        macs.resetCalls();
+        for (int grace : new int[] {-1, 86_401}) {
+            DomainException.InvalidInput refused = assertThrows(DomainException.InvalidInput.class,
+                    () -> tokens.reset(owner, token.id(), null, grace));
+            assertEquals("graceSeconds", refused.field());
+        }
+        assertEquals(0, macs.calls());
+        assertEquals(START.plusSeconds(86_400).toString(), tokens.reset(owner, token.id(), null, 86_400).previousSecretExpiresAt());
+    }
+
+    @Test
+    void allowedSourcesAreSetOnCreateClearedByAnEditAndReachTheLoginRecord() {
+        TokenView token = tokens.create(owner, new CreateTokenRequest("ci", Permission.PULL, null, 30, null, List.of("127.0.0.3/32")));
+        assertEquals(List.of("127.0.0.3/32"), token.allowedSources());
+        assertEquals(List.of("127.0.0.3/32"), table.findLogin("team+ci").orElseThrow().allowedSources());
+        TokenView edited = tokens.edit(owner, token.id(), null,
+                new EditTokenRequest(null, false, null, false, null, false, null, true, List.of("10.0.0.0/8")));
+        assertEquals(List.of("10.0.0.0/8"), edited.allowedSources());
+        assertEquals(List.of("10.0.0.0/8"), table.findLogin("team+ci").orElseThrow().allowedSources());
+        TokenView anywhere = tokens.edit(owner, token.id(), null,
+                new EditTokenRequest(null, false, null, false, null, false, null, true, null));
+        assertNull(anywhere.allowedSources());
+        assertNull(table.findLogin("team+ci").orElseThrow().allowedSources());
+    }
+
+    @Test
     void aResetAskedOfByAViewerCostsNoMac() {
         TokenView token = create(owner, "ci", 30);
         macs.resetCalls();
-        assertThrows(DomainException.Forbidden.class, () -> tokens.reset(viewer, token.id(), null));
+        assertThrows(DomainException.Forbidden.class, () -> tokens.reset(viewer, token.id(), null, 0));
         assertEquals(0, macs.calls());
     }
 

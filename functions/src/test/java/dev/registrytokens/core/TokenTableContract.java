@@ -152,6 +152,60 @@ public abstract class TokenTableContract {
     }
 
     @Test
+    void aResetWithAGraceKeepsTheReplacedMacUntilAnotherResetOrTheGraceEnds() {
+        TokenRecord token = created("grace", inDays(1));
+        Instant graceEnds = NOW.plusSeconds(60);
+        TokenRecord reset = token.toBuilder().previousSecretExpiresAt(graceEnds).version(2L).build();
+        byte[] secondMac = {4, 4};
+        tokens().update(token, reset, secondMac, NOW, audit(reset, AuditAction.RESET));
+        LoginRecord during = tokens().findLogin(token.username()).orElseThrow();
+        assertArrayEquals(secondMac, during.mac());
+        assertArrayEquals(MAC, during.previousMac(), "the replaced MAC, copied within the same write");
+        assertEquals(graceEnds, during.previousMacExpiresAt());
+        assertEquals(graceEnds, tokens().findToken(namespace, token.id()).orElseThrow().previousSecretExpiresAt());
+
+        byte[] thirdMac = {5, 5};
+        TokenRecord again = reset.toBuilder().previousSecretExpiresAt(graceEnds.plusSeconds(1)).version(3L).build();
+        tokens().update(reset, again, thirdMac, NOW, audit(again, AuditAction.RESET));
+        LoginRecord second = tokens().findLogin(token.username()).orElseThrow();
+        assertArrayEquals(thirdMac, second.mac());
+        assertArrayEquals(secondMac, second.previousMac(), "a second reset replaces the first grace's MAC: two at most");
+
+        TokenRecord disabled = again.toBuilder().status(TokenStatus.DISABLED).previousSecretExpiresAt(null).version(4L).build();
+        tokens().update(again, disabled, null, NOW, audit(disabled, AuditAction.EDIT));
+        LoginRecord ended = tokens().findLogin(token.username()).orElseThrow();
+        assertNull(ended.previousMac(), "the end of a grace removes the replaced MAC");
+        assertNull(ended.previousMacExpiresAt());
+        assertArrayEquals(thirdMac, ended.mac());
+        assertNull(tokens().findToken(namespace, token.id()).orElseThrow().previousSecretExpiresAt());
+    }
+
+    @Test
+    void aResetWithoutAGraceDropsAReplacedMacStillInGrace() {
+        TokenRecord token = created("nograce", inDays(1));
+        TokenRecord reset = token.toBuilder().previousSecretExpiresAt(NOW.plusSeconds(60)).version(2L).build();
+        tokens().update(token, reset, new byte[] {4}, NOW, audit(reset, AuditAction.RESET));
+        TokenRecord again = reset.toBuilder().previousSecretExpiresAt(null).version(3L).build();
+        tokens().update(reset, again, new byte[] {5}, NOW, audit(again, AuditAction.RESET));
+        LoginRecord login = tokens().findLogin(token.username()).orElseThrow();
+        assertArrayEquals(new byte[] {5}, login.mac());
+        assertNull(login.previousMac());
+        assertNull(login.previousMacExpiresAt());
+    }
+
+    @Test
+    void allowedSourcesAreOnBothRecordsAndAnEditCanClearThem() {
+        TokenRecord token = token("sources", inDays(1), NOW).toBuilder().allowedSources(List.of("127.0.0.3/32", "2001:db8::/32")).build();
+        tokens().create(token, LoginRecord.of(token, MAC), NOW, audit(token, AuditAction.CREATE));
+        assertEquals(List.of("127.0.0.3/32", "2001:db8::/32"), tokens().findToken(namespace, token.id()).orElseThrow().allowedSources());
+        assertEquals(List.of("127.0.0.3/32", "2001:db8::/32"), tokens().findLogin(token.username()).orElseThrow().allowedSources());
+        TokenRecord anywhere = token.toBuilder().allowedSources(null).version(2L).build();
+        tokens().update(token, anywhere, null, NOW, audit(anywhere, AuditAction.EDIT));
+        assertNull(tokens().findToken(namespace, token.id()).orElseThrow().allowedSources());
+        assertNull(tokens().findLogin(token.username()).orElseThrow().allowedSources());
+    }
+
+    @Test
     void anExpiredTokenIsNotUpdated() {
         TokenRecord token = created("old", NOW.plusSeconds(10).getEpochSecond());
         TokenRecord next = token.toBuilder().status(TokenStatus.DISABLED).version(2L).build();

@@ -114,6 +114,13 @@ class CreateTokenHandlerTest {
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"repositories\":["
                         + "{\"pattern\":\"a\",\"permission\":\"PULL\"},".repeat(100) + "{\"pattern\":\"b\",\"permission\":\"PULL\"}]}",
                         400, "invalid_value", "repositories"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"allowedSources\":\"10.0.0.0/8\"}", 400, "invalid_type", "allowedSources"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"allowedSources\":[]}", 400, "invalid_value", "allowedSources"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"allowedSources\":[7]}", 400, "invalid_type", "allowedSources"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"allowedSources\":[\"10.0.0.0/33\"]}", 400, "invalid_value", "allowedSources"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"allowedSources\":[\"example.com\"]}", 400, "invalid_value", "allowedSources"),
+                Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"allowedSources\":["
+                        + "\"10.0.0.1\",".repeat(20) + "\"10.0.0.2\"]}", 400, "invalid_value", "allowedSources"),
                 // Found from outside: a lone surrogate answered 503; trailing content was ignored; unsafe text was stored.
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1,\"description\":\"\\ud800\"}", 400, "invalid_value", "description"),
                 Arguments.of("{\"name\":\"bad\",\"permission\":\"PULL\",\"expiresInDays\":1} trailing", 400, "invalid_json", null),
@@ -149,6 +156,19 @@ class CreateTokenHandlerTest {
         assertEquals(expected, TestStack.store().findLogin(created.body().path("username").asText()).orElseThrow().repositories());
         var unscoped = create("{\"name\":\"everything\",\"permission\":\"PULL\",\"expiresInDays\":30}").assertStatus(201);
         assertTrue(unscoped.body().path("repositories").isNull(), "absent means every repository, shown as null");
+    }
+
+    @Test
+    void storesAllowedSourcesInNormalFormOnBothItemsAndShowsThem() {
+        var created = create("{\"name\":\"fenced\",\"permission\":\"PULL\",\"expiresInDays\":30,"
+                + "\"allowedSources\":[\"127.0.0.3\",\"10.9.8.7/8\",\"2001:DB8:0:0::/32\"]}").assertStatus(201);
+        var expected = java.util.List.of("127.0.0.3/32", "10.0.0.0/8", "2001:db8::/32");
+        assertEquals("10.0.0.0/8", created.body().at("/allowedSources/1").asText());
+        assertEquals(expected, TestStack.store().findToken(owner.namespace(), created.id()).orElseThrow().allowedSources());
+        assertEquals(expected, TestStack.store().findLogin(created.body().path("username").asText()).orElseThrow().allowedSources());
+        assertTrue(created.body().path("previousSecretExpiresAt").isNull());
+        var anywhere = create("{\"name\":\"open\",\"permission\":\"PULL\",\"expiresInDays\":30}").assertStatus(201);
+        assertTrue(anywhere.body().path("allowedSources").isNull(), "absent means anywhere, shown as null");
     }
 
     @Test

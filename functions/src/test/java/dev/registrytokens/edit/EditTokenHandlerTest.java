@@ -239,4 +239,21 @@ class EditTokenHandlerTest {
         assertEquals(3, cleared.version(), "the refused edit changed nothing");
         assertEquals(null, TestStack.store().findLogin(token.username()).orElseThrow().repositories(), "every repository again");
     }
+
+    @Test
+    void setsAndClearsAllowedSourcesInBothRecordsAndNamesTheFieldOfABadBlock() {
+        TokenView token = TestStack.createToken(owner, "fenced", Permission.PULL, 30);
+        var fenced = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"allowedSources\":[\"192.0.2.7/24\",\"2001:db8::1\"]}").to(handler).assertStatus(200);
+        var normal = java.util.List.of("192.0.2.0/24", "2001:db8::1/128");
+        assertEquals("192.0.2.0/24", fenced.body().at("/allowedSources/0").asText());
+        assertEquals(normal, TestStack.store().findLogin(token.username()).orElseThrow().allowedSources());
+        ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"allowedSources\":[\"192.0.2.0/24\",\"300.1.1.1\"]}").to(handler).assertError(400, "invalid_value", "allowedSources");
+        var anywhere = ApiCall.from("edit-token.json").as(owner).id(token.id()).withoutHeader("If-Match")
+                .body("{\"allowedSources\":null}").to(handler).assertStatus(200);
+        assertTrue(anywhere.body().path("allowedSources").isNull());
+        assertEquals(3, anywhere.version(), "the refused edit changed nothing");
+        assertEquals(null, TestStack.store().findLogin(token.username()).orElseThrow().allowedSources(), "anywhere again");
+    }
 }

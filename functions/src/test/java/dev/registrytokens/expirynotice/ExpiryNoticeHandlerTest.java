@@ -117,7 +117,7 @@ class ExpiryNoticeHandlerTest {
 
         STACK.scheduler().deleteSchedule(request -> request.groupName(STACK.expiryScheduleGroup())
                 .name(token.id() + "-expiring-7d-" + clock.instant().plus(Duration.ofDays(60)).getEpochSecond()));
-        serviceOf("ResetTokenFunction").reset(owner.membership(), token.id(), null);
+        serviceOf("ResetTokenFunction").reset(owner.membership(), token.id(), null, 0);
         assertEquals(expected(token.id(), 60), schedulesOf(token.id()), "a reset keeps the expiry and remakes what is missing");
 
         editExpiry(token.id(), null);

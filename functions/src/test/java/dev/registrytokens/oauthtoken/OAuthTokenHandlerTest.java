@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registrytokens.aws.AwsClients.Timeouts;
+import dev.registrytokens.core.CreateTokenRequest;
 import dev.registrytokens.core.Permission;
 import dev.registrytokens.core.Secrets;
+import dev.registrytokens.core.TokenStatus;
 import dev.registrytokens.core.TokenView;
 import dev.registrytokens.registry.RegistryTokenIssuer;
 import dev.registrytokens.registry.RegistryTokens;
@@ -102,6 +104,33 @@ class OAuthTokenHandlerTest {
         post(form).assertStatus(200);
         assertEquals(1, calls.count("BatchGetItem"), calls::toString);
         assertEquals(1, calls.total(), calls::toString);
+    }
+
+    @Test
+    void aGrantFromOutsideTheAllowListIsInvalidGrantWithNoKmsCallAndNoFailureWrite() {
+        TokenView token = TestStack.tokenService().create(owner.membership(),
+                new CreateTokenRequest("fenced", Permission.PULL, null, 30, null, List.of("127.0.0.3/32")));
+        String form = passwordGrant(token.username(), token.secret(), "repository:" + owner.namespace() + "/app:pull");
+        calls.reset();
+        ApiResult refused = ApiCall.from("registry-oauth-token.json").source("127.0.0.2")
+                .body(Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8))).to(handler).assertStatus(400);
+        assertEquals("invalid_grant", refused.body().get("error").asText());
+        assertEquals(0, calls.count("GenerateMac"), calls::toString);
+        assertEquals(0, calls.count("UpdateItem"), calls::toString);
+        ApiCall.from("registry-oauth-token.json").source("127.0.0.3")
+                .body(Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8))).to(handler).assertStatus(200);
+    }
+
+    @Test
+    void bothSecretsAreGrantedDuringAResetsGrace() {
+        TokenView token = TestStack.createToken(owner, "overlap", Permission.PULL, 30);
+        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null, 3600);
+        String scope = "repository:" + owner.namespace() + "/app:pull";
+        post(passwordGrant(token.username(), token.secret(), scope)).assertStatus(200);
+        post(passwordGrant(token.username(), reset.secret(), scope)).assertStatus(200);
+        TestStack.tokenService().setStatus(owner.membership(), token.id(), null, TokenStatus.DISABLED);
+        post(passwordGrant(token.username(), token.secret(), scope)).assertStatus(400);
+        post(passwordGrant(token.username(), reset.secret(), scope)).assertStatus(400);
     }
 
     @Test

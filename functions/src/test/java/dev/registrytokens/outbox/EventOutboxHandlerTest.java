@@ -54,7 +54,7 @@ class EventOutboxHandlerTest {
             var member = owner.membership();
             TokenView token = tokens.create(member, new CreateTokenRequest("ci", Permission.PULL, null, 30, null));
             tokens.edit(member, token.id(), null, new EditTokenRequest(Permission.PULL_PUSH, false, null, false, null, true, "pushes"));
-            tokens.reset(member, token.id(), null);
+            tokens.reset(member, token.id(), null, 0);
             tokens.setStatus(member, token.id(), null, TokenStatus.DISABLED);
             tokens.setStatus(member, token.id(), null, TokenStatus.ENABLED);
             tokens.delete(member, token.id(), null);

@@ -102,7 +102,7 @@ class HotTokenLoginsTest {
         Duration hundredPerSecond = Duration.ofMillis(10);
         loginsEvery(hundredPerSecond, Duration.ofSeconds(2));
         Instant resetAt = clock.instant();
-        String newSecret = tokens.reset(owner, token.id(), null).secret();
+        String newSecret = tokens.reset(owner, token.id(), null, 0).secret();
         clock.advance(MAX_AGE.plusMillis(10));
         assertFalse(login(token.secret()), "the old secret, " + Duration.between(resetAt, clock.instant()) + " after the reset");
         assertTrue(login(newSecret));

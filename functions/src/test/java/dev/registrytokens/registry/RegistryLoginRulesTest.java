@@ -164,7 +164,7 @@ class RegistryLoginRulesTest {
     void rememberedVerdictsEndWithAResetAndAfterFifteenMinutes() {
         TokenView token = token("ci", 30);
         assertTrue(login(logins, token.username(), token.secret(), SOURCE));
-        TokenView reset = tokens.reset(owner, token.id(), null);
+        TokenView reset = tokens.reset(owner, token.id(), null, 0);
         assertFalse(login(logins, token.username(), token.secret(), SOURCE), "the stored MAC changed: the verdict no longer holds");
         assertTrue(login(logins, token.username(), reset.secret(), SOURCE));
 
@@ -175,6 +175,75 @@ class RegistryLoginRulesTest {
         clock.advance(Duration.ofMinutes(1));
         assertTrue(login(logins, token.username(), reset.secret(), SOURCE));
         assertEquals(1, macs.calls(), "fifteen minutes on, the key is asked again");
+    }
+
+    @Test
+    void bothSecretsLogInDuringAGraceAndOnlyTheNewOneAfterRememberedOrNot() {
+        TokenView token = token("ci", 30);
+        assertTrue(login(logins, token.username(), token.secret(), SOURCE), "remembered before the reset");
+        TokenView reset = tokens.reset(owner, token.id(), null, 60);
+        RegistryLogins fresh = environment();
+        for (RegistryLogins environment : List.of(logins, fresh)) {
+            assertTrue(login(environment, token.username(), token.secret(), SOURCE), "the old secret, in its grace");
+            assertTrue(login(environment, token.username(), reset.secret(), SOURCE), "the new secret");
+        }
+        macs.resetCalls();
+        assertTrue(login(logins, token.username(), token.secret(), SOURCE));
+        assertTrue(login(logins, token.username(), reset.secret(), SOURCE));
+        assertEquals(0, macs.calls(), "during the grace both verdicts are remembered");
+
+        clock.advance(Duration.ofSeconds(60));
+        for (RegistryLogins environment : List.of(logins, fresh)) {
+            assertFalse(login(environment, token.username(), token.secret(), SOURCE), "the grace is over, remembered verdicts too");
+            assertTrue(login(environment, token.username(), reset.secret(), SOURCE));
+        }
+        assertEquals("bad_secret", json(decisions.get(decisions.size() - 2)).get("reason").asText());
+    }
+
+    @Test
+    void aSecondResetEndsTheFirstGraceAtOnce() {
+        TokenView token = token("ci", 30);
+        TokenView first = tokens.reset(owner, token.id(), null, 3600);
+        assertTrue(login(logins, token.username(), token.secret(), SOURCE));
+        TokenView second = tokens.reset(owner, token.id(), null, 3600);
+        assertFalse(login(logins, token.username(), token.secret(), SOURCE), "three secrets are never valid");
+        assertTrue(login(logins, token.username(), first.secret(), SOURCE));
+        assertTrue(login(logins, token.username(), second.secret(), SOURCE));
+    }
+
+    @Test
+    void disablingDuringAGraceRefusesBothSecretsEvenOnceEnabledAgain() {
+        TokenView token = token("ci", 30);
+        TokenView reset = tokens.reset(owner, token.id(), null, 3600);
+        assertTrue(login(logins, token.username(), token.secret(), SOURCE));
+        tokens.setStatus(owner, token.id(), null, TokenStatus.DISABLED);
+        assertFalse(login(logins, token.username(), token.secret(), SOURCE));
+        assertFalse(login(logins, token.username(), reset.secret(), SOURCE));
+        tokens.setStatus(owner, token.id(), null, TokenStatus.ENABLED);
+        assertFalse(login(logins, token.username(), token.secret(), SOURCE), "enabling does not revive the grace");
+        assertTrue(login(logins, token.username(), reset.secret(), SOURCE));
+    }
+
+    @Test
+    void aSourceOutsideTheAllowListIsRefusedWithoutAMacOrACountedGuess() {
+        TokenView token = tokens.create(owner, new CreateTokenRequest("ci", Permission.PULL, null, 30, null, List.of("127.0.0.3/32")));
+        resetCalls();
+        assertFalse(login(logins, token.username(), token.secret(), "127.0.0.2"));
+        assertEquals(0, macs.calls());
+        assertEquals(0, table.calls("countLoginGuess"));
+        assertEquals(0, table.failures("127.0.0.2", window()));
+        assertEquals("source_not_allowed", json(decisions.getLast()).get("reason").asText());
+
+        assertTrue(login(logins, token.username(), token.secret(), "127.0.0.3"));
+        assertFalse(login(logins, token.username(), token.secret(), "127.0.0.2"), "a remembered secret is no way round the list");
+    }
+
+    @Test
+    void anIpv6AllowListMatchesItsBlockOnly() {
+        TokenView token = tokens.create(owner, new CreateTokenRequest("v6", Permission.PULL, null, 30, null, List.of("2001:db8:1::/48")));
+        assertTrue(login(logins, token.username(), token.secret(), "2001:db8:1:ffff::5"));
+        assertFalse(login(logins, token.username(), token.secret(), "2001:db8:2::5"));
+        assertFalse(login(logins, token.username(), token.secret(), "192.0.2.10"));
     }
 
     @Test

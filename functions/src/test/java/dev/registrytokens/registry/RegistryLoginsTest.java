@@ -98,7 +98,7 @@ class RegistryLoginsTest {
     @Test
     void afterAResetOnlyTheNewSecretWorks() {
         TokenView token = TestStack.createToken(owner, "rotated", Permission.PULL_PUSH, 30);
-        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null);
+        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null, 0);
         dev.registrytokens.testing.IssuedSecrets.remember(reset.secret());
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isEmpty());
         assertTrue(logins.authenticate(basic(token.username(), reset.secret()), address).isPresent());
@@ -121,7 +121,7 @@ class RegistryLoginsTest {
     void aResetRefusesTheOldSecretOnTheNextLoginWhileItsHashIsRemembered() {
         TokenView token = TestStack.createToken(owner, "rotated-cached", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isPresent());
-        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null);
+        TokenView reset = TestStack.tokenService().reset(owner.membership(), token.id(), null, 0);
         dev.registrytokens.testing.IssuedSecrets.remember(reset.secret());
         assertTrue(logins.authenticate(basic(token.username(), token.secret()), address).isEmpty());
         assertTrue(logins.authenticate(basic(token.username(), reset.secret()), address).isPresent());

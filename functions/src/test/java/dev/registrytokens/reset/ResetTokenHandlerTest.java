@@ -3,6 +3,7 @@ package dev.registrytokens.reset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registrytokens.aws.AwsClients.Timeouts;
@@ -16,10 +17,14 @@ import dev.registrytokens.testing.DependencyFault;
 import dev.registrytokens.testing.TestAccount;
 import dev.registrytokens.testing.TestStack;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Tag("machine")
 class ResetTokenHandlerTest {
@@ -38,6 +43,44 @@ class ResetTokenHandlerTest {
         var login = TestStack.store().findLogin(token.username()).orElseThrow();
         assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(newSecret), login.mac()));
         assertFalse(SecretMacs.sameMac(TestStack.macs().macOf(token.secret()), login.mac()));
+    }
+
+    @Test
+    void aGraceKeepsTheOldMacOnTheLoginItemUntilPreviousSecretExpiresAt() {
+        TokenView token = TestStack.createToken(owner, "overlap", Permission.PULL, 30);
+        var reset = ApiCall.from("reset-token.json").as(owner).id(token.id()).header("Content-Type", "application/json")
+                .body("{\"graceSeconds\": 3600}").to(handler).assertStatus(200);
+        Instant graceEnds = Instant.parse(reset.body().get("previousSecretExpiresAt").asText());
+        assertEquals(Instant.now().plusSeconds(3600).getEpochSecond(), graceEnds.getEpochSecond(), 30);
+        var login = TestStack.store().findLogin(token.username()).orElseThrow();
+        assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(reset.body().get("secret").asText()), login.mac()));
+        assertTrue(SecretMacs.sameMac(TestStack.macs().macOf(token.secret()), login.previousMac()));
+        assertEquals(graceEnds, login.previousMacExpiresAt());
+
+        var again = ApiCall.from("reset-token.json").as(owner).id(token.id()).to(handler).assertStatus(200);
+        assertTrue(again.body().get("previousSecretExpiresAt").isNull(), "no body: no grace, and the running one ends");
+        assertNull(TestStack.store().findLogin(token.username()).orElseThrow().previousMac());
+    }
+
+    static Stream<Arguments> badGraces() {
+        return Stream.of(
+                Arguments.of("{\"graceSeconds\": -1}", "invalid_value", "graceSeconds"),
+                Arguments.of("{\"graceSeconds\": 86401}", "invalid_value", "graceSeconds"),
+                Arguments.of("{\"graceSeconds\": 1.5}", "invalid_value", "graceSeconds"),
+                Arguments.of("{\"graceSeconds\": \"60\"}", "invalid_type", "graceSeconds"),
+                Arguments.of("{\"graceSeconds\": null}", "invalid_type", "graceSeconds"),
+                Arguments.of("{\"graceSeconds\": 1e20}", "invalid_value", "graceSeconds"),
+                Arguments.of("{\"grace\": 60}", "unknown_field", "grace"),
+                Arguments.of("[60]", "invalid_json", null));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("badGraces")
+    void aBadGraceIs400AndChangesNothing(String body, String code, String field) {
+        TokenView token = TestStack.createToken(owner, "bad-grace", Permission.PULL, 30);
+        ApiCall.from("reset-token.json").as(owner).id(token.id()).header("Content-Type", "application/json").body(body).to(handler)
+                .assertError(400, code, field);
+        assertEquals(1, TestStack.store().findLogin(token.username()).orElseThrow().version());
     }
 
     @ParameterizedTest

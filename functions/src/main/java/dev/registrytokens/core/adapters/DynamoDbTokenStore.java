@@ -42,8 +42,10 @@ public final class DynamoDbTokenStore implements TokenStore {
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
     /** What an edit, enable, disable or reset may change in each item; the rest is set once, at creation. */
     private static final List<String> TOKEN_ATTRIBUTES = List.of("description", "permission", "repositories", "status", "expiresAt", "updatedAt", "version",
-            "disabledReason");
-    private static final List<String> LOGIN_ATTRIBUTES = List.of("permission", "repositories", "status", "expiresAt", "mac", "version");
+            "disabledReason", "allowedSources", "previousSecretExpiresAt");
+    private static final List<String> LOGIN_ATTRIBUTES = List.of("permission", "repositories", "status", "expiresAt", "mac", "version",
+            "allowedSources", "previousMacExpiresAt");
+    private static final String PREVIOUS_MAC = "previousMac";
     /** The table's index of login records by their secret's MAC (keys only), for leak reports. */
     static final String MAC_INDEX = "mac";
     private static final Condition ITEM_ABSENT = new Condition("attribute_not_exists(pk)", Map.of(), Map.of());
@@ -92,10 +94,16 @@ public final class DynamoDbTokenStore implements TokenStore {
         Map<String, AttributeValue> tokenChanges = changedAttributes(TableItems.TOKEN, current, next, TOKEN_ATTRIBUTES);
         Map<String, AttributeValue> loginChanges = changedAttributes(TableItems.LOGIN,
                 LoginRecord.of(current, null), LoginRecord.of(next, newMac), LOGIN_ATTRIBUTES);
+        // A reset with a grace keeps the MAC it replaces (DynamoDB reads a SET's right-hand side from the item as it was);
+        // a reset without one, or the end of a grace, removes it.
+        boolean keepPreviousMac = newMac != null && next.previousSecretExpiresAt() != null;
+        if (!keepPreviousMac && (newMac != null || (current.previousSecretExpiresAt() != null && next.previousSecretExpiresAt() == null))) {
+            loginChanges.put(PREVIOUS_MAC, null);
+        }
         transact(withAudit(audit,
-                TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, unchanged)).build(),
+                TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, Map.of(), unchanged)).build(),
                 TransactWriteItem.builder().update(update(TableItems.loginKey(current.username()), loginChanges,
-                        unchanged.and(ownedBy(current.id())))).build()));
+                        keepPreviousMac ? Map.of(PREVIOUS_MAC, "mac") : Map.of(), unchanged.and(ownedBy(current.id())))).build()));
     }
 
     /** The attributes, of those an edit may change, whose values differ: null for one {@code next} no longer has. */
@@ -110,8 +118,12 @@ public final class DynamoDbTokenStore implements TokenStore {
         return changed;
     }
 
-    /** SET of each changed attribute with a value, REMOVE of each without, under the condition. */
-    private Update update(Map<String, AttributeValue> key, Map<String, AttributeValue> changes, Condition condition) {
+    /**
+     * SET of each changed attribute with a value, REMOVE of each without, and SET of each of {@code copies}' attributes
+     * to the stored value of the attribute it maps to, under the condition.
+     */
+    private Update update(Map<String, AttributeValue> key, Map<String, AttributeValue> changes, Map<String, String> copies,
+                          Condition condition) {
         Map<String, String> names = new HashMap<>(condition.names());
         Map<String, AttributeValue> values = new HashMap<>(condition.values());
         List<String> set = new ArrayList<>();
@@ -124,6 +136,11 @@ public final class DynamoDbTokenStore implements TokenStore {
                 values.put(":new_" + attribute, value);
                 set.add("#" + attribute + " = :new_" + attribute);
             }
+        });
+        copies.forEach((attribute, source) -> {
+            names.put("#" + attribute, attribute);
+            names.put("#" + source, source);
+            set.add("#" + attribute + " = #" + source);
         });
         String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set))
                 + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));

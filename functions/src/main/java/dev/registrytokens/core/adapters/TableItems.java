@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** How the records are items of the one table: their static schemas, and the keys of items with {@code pk = sk}. */
 final class TableItems {
+    /** A token's allowed sources: a list of CIDR strings; absent means anywhere. */
+    private static final EnhancedType<List<String>> SOURCES = EnhancedType.listOf(String.class);
+
     static final TableSchema<TokenRecord> TOKEN = StaticImmutableTableSchema.builder(TokenRecord.class, TokenRecord.Builder.class)
             .newItemBuilder(TokenRecord.Builder::new, TokenRecord.Builder::build)
             .addAttribute(String.class, a -> a.name("pk").getter(TokenRecord::pk).setter(TokenRecord.Builder::pk).tags(primaryPartitionKey()))
@@ -45,6 +48,9 @@ final class TableItems {
             .addAttribute(String.class, a -> a.name("disabledReason").getter(TokenRecord::disabledReason).setter(TokenRecord.Builder::disabledReason))
             .addAttribute(TokenUsage.class, a -> a.name(TokenUsageAttribute.NAME).getter(TokenRecord::usage)
                     .setter(TokenRecord.Builder::usage).attributeConverter(TokenUsageAttribute.INSTANCE))
+            .addAttribute(SOURCES, a -> a.name("allowedSources").getter(TokenRecord::allowedSources).setter(TokenRecord.Builder::allowedSources))
+            .addAttribute(Instant.class, a -> a.name("previousSecretExpiresAt").getter(TokenRecord::previousSecretExpiresAt)
+                    .setter(TokenRecord.Builder::previousSecretExpiresAt))
             .build();
 
     static final TableSchema<LoginRecord> LOGIN = StaticImmutableTableSchema.builder(LoginRecord.class, LoginRecord.Builder.class)
@@ -61,6 +67,10 @@ final class TableItems {
             .addAttribute(Long.class, a -> a.name("expiresAt").getter(LoginRecord::expiresAt).setter(LoginRecord.Builder::expiresAt))
             .addAttribute(byte[].class, a -> a.name("mac").getter(LoginRecord::mac).setter(LoginRecord.Builder::mac))
             .addAttribute(Long.class, a -> a.name("version").getter(LoginRecord::version).setter(LoginRecord.Builder::version))
+            .addAttribute(SOURCES, a -> a.name("allowedSources").getter(LoginRecord::allowedSources).setter(LoginRecord.Builder::allowedSources))
+            .addAttribute(byte[].class, a -> a.name("previousMac").getter(LoginRecord::previousMac).setter(LoginRecord.Builder::previousMac))
+            .addAttribute(Instant.class, a -> a.name("previousMacExpiresAt").getter(LoginRecord::previousMacExpiresAt)
+                    .setter(LoginRecord.Builder::previousMacExpiresAt))
             .build();
 
     /**

@@ -584,4 +584,47 @@ class ConsoleEndToEndTest {
         browser.screenshot("list-usage");
         assertEquals(List.of(), browser.accessibilityViolations(), "the list with a token's usage open");
     }
+
+    @Test
+    @Order(18)
+    void anOwnerSetsAllowedSourcesAndResetsKeepingTheOldSecretForAnHour() throws Exception {
+        String namespace = "grace" + SUFFIX;
+        String owner = "grace-owner" + SUFFIX;
+        signInWithMemberships(owner, namespace + ":owner");
+        browser.button("Create token").click();
+        browser.field("Name").sendKeys("fenced");
+        browser.field("Allowed sources").sendKeys("not-a-block");
+        browser.button("Create").click();
+        WebElement error = browser.await(By.cssSelector("#allowed-sources-error:not([hidden])"));
+        assertTrue(error.getText().startsWith("allowedSources entry 0 is not a CIDR block"), error.getText());
+        assertEquals("true", browser.field("Allowed sources").getAttribute("aria-invalid"));
+        browser.field("Allowed sources").clear();
+        // skopeo reaches the token realm from 127.0.0.1, the API's own loopback peer.
+        browser.field("Allowed sources").sendKeys("127.0.0.1\n2001:DB8::/32");
+        browser.button("Create").click();
+        String[] created = readSecretDialog();
+        browser.button("Done").click();
+        browser.awaitGone(By.id("secret-dialog"));
+        String bearer = api.bearerWithMemberships(owner, namespace + ":owner");
+        assertEquals("[\"127.0.0.1/32\",\"2001:db8::/32\"]", tokenByName(bearer, namespace, "fenced").get("allowedSources").toString());
+
+        browser.button("Actions for fenced").click();
+        browser.await(By.xpath("//*[@role='menu']//button[normalize-space()='Reset']")).click();
+        browser.await(By.id("grace-field"));
+        assertTrue(browser.driver.findElement(By.cssSelector("input[name=grace][value='0']")).isSelected(), "No is the default");
+        browser.choice("1 hour").click();
+        browser.screenshot("reset-grace");
+        assertEquals(List.of(), browser.accessibilityViolations(), "the reset confirmation with its grace");
+        browser.button("Reset").click();
+        String[] reset = readSecretDialog();
+        browser.button("Done").click();
+        browser.awaitGone(By.id("secret-dialog"));
+
+        assertTrue(logsIn(created[0], created[1]), "the old secret keeps working for the hour");
+        assertTrue(logsIn(reset[0], reset[1]), "the new secret logs in");
+        JsonNode stored = tokenByName(bearer, namespace, "fenced");
+        assertEquals(Instant.parse(stored.get("updatedAt").asText()).plusSeconds(3600).getEpochSecond(),
+                Instant.parse(stored.get("previousSecretExpiresAt").asText()).getEpochSecond(), 5, "an hour from the reset");
+        assertTrue(browser.cell("fenced", "Status").contains("Old secret works until"), browser.cell("fenced", "Status"));
+    }
 }

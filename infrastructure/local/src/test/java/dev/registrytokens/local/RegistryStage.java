@@ -25,9 +25,14 @@ final class RegistryStage implements AutoCloseable {
     /** Starts the local API with these template parameters; registries start per version. */
     static RegistryStage start(Path work, Map<String, String> parameters) throws Exception {
         LocalApiProcess api = LocalApiProcess.start(parameters);
-        Path certificate = work.resolve("certs.pem");
-        Files.writeString(certificate, api.getText("/certs.pem"));
-        return new RegistryStage(api, work, certificate);
+        try {
+            Path certificate = work.resolve("certs.pem");
+            Files.writeString(certificate, api.getText("/certs.pem"));
+            return new RegistryStage(api, work, certificate);
+        } catch (Exception | AssertionError e) {
+            api.close(); // no stage to close it later: the API would outlive the test
+            throw e;
+        }
     }
 
     void startRegistry(RegistryProcess.Version version) throws IOException {
