@@ -200,7 +200,7 @@ public final class AwsClients {
     public static LeakedSecrets leakedSecrets() {
         DynamoDbTokenStore store = new DynamoDbTokenStore(dynamoDb(Timeouts.MANAGEMENT), requiredEnv("TABLE_NAME"));
         return new LeakedSecrets(store, new KmsSecretMacs(kms(Timeouts.MANAGEMENT), requiredEnv("MAC_KEY_ID")),
-                new TokenService(store, null, Clock.systemUTC(), auditRetention()));
+                new TokenService(store, null, Clock.systemUTC(), auditRetention()), Clock.systemUTC());
     }
 
     /** The daily sweep of unused tokens over the table. */

@@ -1,10 +1,12 @@
 package dev.registrytokens.core;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Secrets reported leaked (GitHub secret scanning): a reported secret that is the current secret of a token disables
+ * Secrets reported leaked (GitHub secret scanning): a reported secret that logs in to a token (its current secret, or the
+ * one a reset's grace still lets in) disables
  * that token at once ({@link TokenRecord#LEAK_REPORTED}, not deleted, so its owners see what happened). Says only
  * whether the secret was live, which whoever holds the secret can find out anyway.
  */
@@ -12,15 +14,17 @@ public final class LeakedSecrets {
     private final TokenStore store;
     private final SecretMacs macs;
     private final TokenService tokens;
+    private final Clock clock;
 
-    public LeakedSecrets(TokenStore store, SecretMacs macs, TokenService tokens) {
+    public LeakedSecrets(TokenStore store, SecretMacs macs, TokenService tokens, Clock clock) {
         this.store = store;
         this.macs = macs;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     /**
-     * True when {@code secret} is a current secret of an unexpired token, which is now disabled; false for anything
+     * True when {@code secret} logs in to an unexpired token (its current secret, or in a reset's grace its old one), which is now disabled; false for anything
      * else. A malformed secret (or a bad checksum) costs no call at all; an unknown one a MAC and a lookup, no write.
      * The disable is audited as {@code leak_reported}, with the report's {@code url} and {@code source} (either may be null).
      */
@@ -28,7 +32,7 @@ public final class LeakedSecrets {
         if (!Secrets.isWellFormed(secret)) {
             return false;
         }
-        var login = store.findLoginByMac(macs.macOf(secret));
+        var login = store.findLoginByMac(macs.macOf(secret), clock.instant());
         if (login.isEmpty() || login.get().tokenId() == null || login.get().namespace() == null || login.get().legacyAccountId() != null) {
             return false;
         }

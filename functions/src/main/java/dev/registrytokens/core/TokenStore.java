@@ -59,8 +59,9 @@ public interface TokenStore {
     List<NamespacePolicy> listPolicies();
 
     /**
-     * The login record whose current secret has this MAC, if any: found through the table's {@code mac} index (eventually
-     * consistent), then read by key strongly consistent and kept only if its MAC is still that one.
+     * The login record whose secret has this MAC, if any: its current secret's (the table's {@code mac} index) or the one
+     * a reset's grace still lets log in ({@code previousMac} index, while in grace at {@code now}). Indexes are eventually
+     * consistent: the record read by key, strongly consistent, decides.
      */
-    Optional<LoginRecord> findLoginByMac(byte[] mac);
+    Optional<LoginRecord> findLoginByMac(byte[] mac, Instant now);
 }

@@ -273,9 +273,10 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     }
 
     @Override
-    public synchronized Optional<LoginRecord> findLoginByMac(byte[] mac) {
+    public synchronized Optional<LoginRecord> findLoginByMac(byte[] mac, Instant now) {
         count("findLoginByMac");
-        return logins.values().stream().filter(login -> SecretMacs.sameMac(login.mac(), mac)).findFirst();
+        return logins.values().stream().filter(login -> SecretMacs.sameMac(login.mac(), mac)
+                || (login.previousMacAt(now) != null && SecretMacs.sameMac(login.previousMacAt(now), mac))).findFirst();
     }
 
     /** The failed logins counted against a source in a window. */

@@ -179,9 +179,21 @@ class NamespacePolicyTest {
     }
 
     @Test
+    void aLeakedSecretStillInItsResetsGraceDisablesTheTokenAndEndsTheGrace() {
+        TokenView token = create("graced", Permission.PULL, null, 30);
+        tokens.reset(member, token.id(), null, 3600);
+        LeakedSecrets leaks = new LeakedSecrets(table, macs, tokens, clock);
+        assertTrue(leaks.revoke(token.secret(), "https://example.com/leak", "content"));
+        assertEquals(TokenStatus.DISABLED, tokens.get(owner, token.id()).status());
+        assertNull(tokens.get(owner, token.id()).previousSecretExpiresAt());
+        clock.advance(Duration.ofHours(2));
+        assertFalse(leaks.revoke(token.secret(), "https://example.com/leak", "content"), "the leak ended the grace: the old secret is no token's any more");
+    }
+
+    @Test
     void aLeakedLiveSecretDisablesItsTokenAndAnythingElseWritesNothing() {
         TokenView live = create("leaked", Permission.PULL, null, 30);
-        LeakedSecrets leaks = new LeakedSecrets(table, macs, tokens);
+        LeakedSecrets leaks = new LeakedSecrets(table, macs, tokens, clock);
         table.resetCalls();
         macs.resetCalls();
 

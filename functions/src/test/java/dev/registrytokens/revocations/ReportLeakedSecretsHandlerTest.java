@@ -76,7 +76,7 @@ class ReportLeakedSecretsHandlerTest {
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
         String keySet = Json.write(Map.of("public_keys", List.of(Map.of("key_identifier", KEY_ID, "key", pem, "is_current", true))));
         return new ReportLeakedSecretsHandler(new LeakedSecrets(store, new KmsSecretMacs(kms, stack.macKeyId()),
-                new TokenService(store, null, Clock.systemUTC())), SecretScanningSignatures.fromDocument(keySet));
+                new TokenService(store, null, Clock.systemUTC()), Clock.systemUTC()), SecretScanningSignatures.fromDocument(keySet));
     }
 
     private static String report(String... secrets) {
@@ -108,6 +108,19 @@ class ReportLeakedSecretsHandlerTest {
 
     private TokenRecord stored(TokenView token) {
         return TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow();
+    }
+
+    @Test
+    void theOldSecretOfAResetStillInItsGraceIsLiveToo() throws Exception {
+        TokenView token = TestStack.createToken(owner, "in-grace", Permission.PULL, 30);
+        TestStack.tokenService().reset(owner.membership(), token.id(), null, 3600);
+        String body = report(token.secret());
+        ApiResult result = post(body, KEY_ID, sign(githubKey, body)).assertStatus(200);
+
+        assertEquals("true_positive", result.body().get(0).get("label").asText(), "found through the previousMac index");
+        assertEquals(TokenStatus.DISABLED, stored(token).status());
+        assertNull(stored(token).previousSecretExpiresAt(), "the leak ends the grace");
+        assertNull(TestStack.store().findLogin(token.username()).orElseThrow().previousMac(), "and the old MAC is gone");
     }
 
     @Test
@@ -154,7 +167,7 @@ class ReportLeakedSecretsHandlerTest {
         assertEquals("false_positive", result.body().get(0).get("label").asText());
         assertEquals(sha256(unknown), result.body().get(0).get("token_hash").asText());
         assertEquals(1, kmsCalls.count("GenerateMac"));
-        assertEquals(1, dynamoDbCalls.count("Query"), "one lookup in the mac index");
+        assertEquals(2, dynamoDbCalls.count("Query"), "one lookup in each MAC index: mac, then previousMac");
         assertEquals(0, dynamoDbCalls.count("TransactWriteItems") + dynamoDbCalls.count("UpdateItem") + dynamoDbCalls.count("PutItem"),
                 "no write: " + dynamoDbCalls);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -48,6 +49,8 @@ public final class DynamoDbTokenStore implements TokenStore {
     private static final String PREVIOUS_MAC = "previousMac";
     /** The table's index of login records by their secret's MAC (keys only), for leak reports. */
     static final String MAC_INDEX = "mac";
+    /** The index of login records by the MAC a reset's grace still lets log in (keys only), for leak reports. */
+    static final String PREVIOUS_MAC_INDEX = "previousMac";
     private static final Condition ITEM_ABSENT = new Condition("attribute_not_exists(pk)", Map.of(), Map.of());
 
     private final DynamoDbClient dynamoDb;
@@ -231,10 +234,17 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<LoginRecord> findLoginByMac(byte[] mac) {
-        var found = read(() -> dynamoDb.query(request -> request.tableName(tableName).indexName(MAC_INDEX)
+    public Optional<LoginRecord> findLoginByMac(byte[] mac, Instant now) {
+        return findLoginByIndexedMac(MAC_INDEX, mac, login -> login.mac())
+                .or(() -> findLoginByIndexedMac(PREVIOUS_MAC_INDEX, mac, login -> login.previousMacAt(now)));
+    }
+
+    /** The login record whose {@code index}ed MAC attribute is {@code mac}; {@code macOf} says which MAC of the record counts. */
+    private Optional<LoginRecord> findLoginByIndexedMac(String index, byte[] mac, Function<LoginRecord, byte[]> macOf) {
+        String attribute = index.equals(MAC_INDEX) ? "mac" : PREVIOUS_MAC;
+        var found = read(() -> dynamoDb.query(request -> request.tableName(tableName).indexName(index)
                 .keyConditionExpression("#mac = :mac")
-                .expressionAttributeNames(Map.of("#mac", "mac"))
+                .expressionAttributeNames(Map.of("#mac", attribute))
                 .expressionAttributeValues(Map.of(":mac", AttributeValue.fromB(SdkBytes.fromByteArray(mac))))
                 .limit(1)));
         if (found.items().isEmpty()) {
@@ -242,7 +252,7 @@ public final class DynamoDbTokenStore implements TokenStore {
         }
         // The index lags its table: the login record read by key decides.
         return find(TableItems.key(found.items().getFirst().get("pk").s())).map(TableItems.LOGIN::mapToItem)
-                .filter(login -> SecretMacs.sameMac(login.mac(), mac));
+                .filter(login -> macOf.apply(login) != null && SecretMacs.sameMac(macOf.apply(login), mac));
     }
 
     private static Map<String, AttributeValue> tokenKey(TokenRecord token) {
