@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
@@ -31,7 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 /**
  * The token lifecycle in the one DynamoDB table, through the low-level client (the static schemas of
  * {@link TableItems} map records to items): a token's two records are always written in one conditional
- * transaction with the change's audit item and outbox entry, and an update writes only what changed.
+ * transaction with the change's audit item and outbox entry (the login record with its replicas, {@link
+ * LoginRecord#REPLICAS}: each replica gets the primary's write, its key swapped, without the primary's conditions), and
+ * an update writes only what changed.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String TABLE = "The token table";
@@ -67,13 +70,30 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     @Override
     public void create(TokenRecord token, LoginRecord login, Instant now, AuditRecord audit) {
-        transact(withAudit(audit, put(TableItems.TOKEN.itemToMap(token, true), ITEM_ABSENT),
-                put(TableItems.LOGIN.itemToMap(login, true), absentOrExpired(now))));
+        Map<String, AttributeValue> loginItem = TableItems.LOGIN.itemToMap(login, true);
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(put(TableItems.TOKEN.itemToMap(token, true), ITEM_ABSENT),
+                put(loginItem, absentOrExpired(now))));
+        // Unconditional: the primary's condition decides, and overwrites an expired record's replicas with it.
+        forEachReplica(token.username(), key -> writes.add(putUnconditional(withKey(loginItem, key))));
+        transact(withAudit(audit, writes));
+    }
+
+    /** The keys of the username's login replicas (not the primary). */
+    private static void forEachReplica(String username, Consumer<Map<String, AttributeValue>> write) {
+        for (int replica = 1; replica < LoginRecord.REPLICAS; replica++) {
+            write.accept(TableItems.key(LoginRecord.replicaKey(username, replica)));
+        }
+    }
+
+    private static Map<String, AttributeValue> withKey(Map<String, AttributeValue> item, Map<String, AttributeValue> key) {
+        Map<String, AttributeValue> copy = new HashMap<>(item);
+        copy.putAll(key);
+        return copy;
     }
 
     /** The change's writes, then its audit item and outbox entry (each new: an id is never reused). */
-    private List<TransactWriteItem> withAudit(AuditRecord audit, TransactWriteItem... change) {
-        List<TransactWriteItem> items = new ArrayList<>(List.of(change));
+    private List<TransactWriteItem> withAudit(AuditRecord audit, List<TransactWriteItem> change) {
+        List<TransactWriteItem> items = new ArrayList<>(change);
         items.add(put(TableItems.auditItem(audit), ITEM_ABSENT));
         items.add(put(TableItems.outboxItem(audit), ITEM_ABSENT));
         return items;
@@ -85,10 +105,13 @@ public final class DynamoDbTokenStore implements TokenStore {
         Map<String, AttributeValue> tokenChanges = changedAttributes(TableItems.TOKEN, current, next, TOKEN_ATTRIBUTES);
         Map<String, AttributeValue> loginChanges = changedAttributes(TableItems.LOGIN,
                 LoginRecord.of(current, null), LoginRecord.of(next, newMac), LOGIN_ATTRIBUTES);
-        transact(withAudit(audit,
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, unchanged)).build(),
                 TransactWriteItem.builder().update(update(TableItems.loginKey(current.username()), loginChanges,
                         unchanged.and(ownedBy(current.id())))).build()));
+        // The primary's changes, unconditionally: its conditions decide for all copies.
+        forEachReplica(current.username(), key -> writes.add(TransactWriteItem.builder().update(update(key, loginChanges, null)).build()));
+        transact(withAudit(audit, writes));
     }
 
     /** The attributes, of those an edit may change, whose values differ: null for one {@code next} no longer has. */
@@ -103,10 +126,10 @@ public final class DynamoDbTokenStore implements TokenStore {
         return changed;
     }
 
-    /** SET of each changed attribute with a value, REMOVE of each without, under the condition. */
+    /** SET of each changed attribute with a value, REMOVE of each without, under the condition (null: none). */
     private Update update(Map<String, AttributeValue> key, Map<String, AttributeValue> changes, Condition condition) {
-        Map<String, String> names = new HashMap<>(condition.names());
-        Map<String, AttributeValue> values = new HashMap<>(condition.values());
+        Map<String, String> names = new HashMap<>(condition == null ? Map.of() : condition.names());
+        Map<String, AttributeValue> values = new HashMap<>(condition == null ? Map.of() : condition.values());
         List<String> set = new ArrayList<>();
         List<String> remove = new ArrayList<>();
         changes.forEach((attribute, value) -> {
@@ -121,7 +144,8 @@ public final class DynamoDbTokenStore implements TokenStore {
         String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set))
                 + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         return Update.builder().tableName(tableName).key(key).updateExpression(expression.strip())
-                .conditionExpression(condition.expression()).expressionAttributeNames(names).expressionAttributeValues(values).build();
+                .conditionExpression(condition == null ? null : condition.expression())
+                .expressionAttributeNames(nullIfEmpty(names)).expressionAttributeValues(nullIfEmpty(values)).build();
     }
 
     @Override
@@ -134,10 +158,15 @@ public final class DynamoDbTokenStore implements TokenStore {
                         tokenUnchanged.and(ownedBy(token.id())))).build()
                 : TransactWriteItem.builder().conditionCheck(withCondition(ConditionCheck.builder().tableName(tableName).key(loginKey),
                         notOwnedBy(token.id()))).build();
-        transact(withAudit(audit,
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().delete(withCondition(Delete.builder().tableName(tableName).key(tokenKey(token)),
                         tokenUnchanged)).build(),
                 loginStep));
+        if (ownsLogin) {
+            forEachReplica(token.username(), key -> writes.add(TransactWriteItem.builder()
+                    .delete(Delete.builder().tableName(tableName).key(key).build()).build()));
+        }
+        transact(withAudit(audit, writes));
     }
 
     @Override
@@ -172,6 +201,10 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     private static Map<String, AttributeValue> tokenKey(TokenRecord token) {
         return Map.of("pk", AttributeValue.fromS(token.pk()), "sk", AttributeValue.fromS(token.sk()));
+    }
+
+    private TransactWriteItem putUnconditional(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item).build()).build();
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, Condition condition) {
