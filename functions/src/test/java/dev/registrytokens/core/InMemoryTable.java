@@ -239,6 +239,7 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     public synchronized LoginRecord refreshLogin(String username) {
         count("refreshLogin");
         LoginRecord replica = replicas.get(LoginRecord.replicaKey(username, refreshReplica));
+        count(replica != null ? "refreshLogin from a replica" : "refreshLogin from the primary");
         return replica != null ? replica : logins.get(username);
     }
 
