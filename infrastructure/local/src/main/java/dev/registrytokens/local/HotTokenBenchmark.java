@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * make; the run goes on S seconds after the last has started, and the token is disabled halfway through those.
  * Logins are evenly spaced (login j at j/R s, in environment j mod N) from {@code --sources} addresses (default 1: a
  * cluster behind one NAT address, the worst case for its failure counter). The login record is stored with its
- * replicas ({@code LoginRecord.REPLICAS}), each environment's hot refreshes reading the one it picked. Prints per item the peak read and write
- * units/s and throttled requests, KMS calls, logins by outcome, and how long after the disable each environment still
- * accepted the token. {@code --design strong} is the design before hot tokens (every login reads), {@code hot} the
+ * replicas ({@code LoginRecord.REPLICAS}), each environment's hot refreshes reading the one it picked. Prints per item
+ * the peak read and write units/s and throttled requests, KMS calls, logins by outcome, and how long after the disable
+ * each environment still accepted the token. {@code --design strong} is the design before hot tokens (every login reads), {@code hot} the
  * current one, {@code both} (default) one after the other.
  */
 public final class HotTokenBenchmark {
