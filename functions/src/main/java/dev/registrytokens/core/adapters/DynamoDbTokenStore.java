@@ -109,8 +109,13 @@ public final class DynamoDbTokenStore implements TokenStore {
                 TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, unchanged)).build(),
                 TransactWriteItem.builder().update(update(TableItems.loginKey(current.username()), loginChanges,
                         unchanged.and(ownedBy(current.id())))).build()));
-        // The primary's changes, unconditionally: its conditions decide for all copies.
-        forEachReplica(current.username(), key -> writes.add(TransactWriteItem.builder().update(update(key, loginChanges, null)).build()));
+        // The primary's changes, unconditionally: its conditions decide for all copies. A replica this makes (of a login
+        // item from before replicas: only the changes, which refreshes pass over) expires with the token all the same.
+        Map<String, AttributeValue> replicaChanges = new LinkedHashMap<>(loginChanges);
+        if (!replicaChanges.containsKey("expiresAt") && next.expiresAt() != null) {
+            replicaChanges.put("expiresAt", AttributeValue.fromN(Long.toString(next.expiresAt())));
+        }
+        forEachReplica(current.username(), key -> writes.add(TransactWriteItem.builder().update(update(key, replicaChanges, null)).build()));
         transact(withAudit(audit, writes));
     }
 
