@@ -28,8 +28,20 @@ public record LoginRecord(
         byte[] previousMac,
         Instant previousMacExpiresAt) {
 
+    /**
+     * Copies of each login record, the primary ({@link #key}) included: replicas 1 to {@code REPLICAS - 1} are written
+     * in the same transaction as the primary, and only a hot token's refresh reads one, so 5,000 environments refreshing
+     * once a second put 1,250 reads/s on each (42% of a partition's 3,000), none on the primary.
+     */
+    public static final int REPLICAS = 5;
+
     public static String key(String username) {
         return "USERNAME#" + username;
+    }
+
+    /** Replica {@code replica}'s key ({@code USERNAME#<username>#<replica>}; 0 is the primary): no username has a '#'. */
+    public static String replicaKey(String username, int replica) {
+        return replica == 0 ? key(username) : key(username) + "#" + replica;
     }
 
     /** The login view of a token, carrying the given MAC (and the replaced secret's, during a grace). */

@@ -4,6 +4,7 @@ import dev.registrytokens.core.Backoff;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.TokenRecord;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * Moves tokens from the first layout, where each lived under its creator ({@code ACCOUNT#<sub>/TOKEN#<id>}), to the
  * namespace's partition ({@code NAMESPACE#<namespace>/TOKEN#<id>}, with {@code createdBy} = that sub). Each token moves
  * in one transaction: the new item is put (if absent), the old one deleted (if unchanged), and its login item loses the
- * legacy account id (so registry logins record their use at the new place). A run that stops anywhere leaves every
+ * legacy account id (so registry logins record their use at the new place) and gets its replicas. A run that stops anywhere leaves every
  * token in exactly one place, and running it again moves what is left; a token already moved is not touched.
  * Registry logins work throughout: they read only the login item, which the move keeps.
  */
@@ -99,23 +100,36 @@ public final class LegacyLayoutMigration {
         Map<String, AttributeValue> login = dynamoDb.getItem(request -> request.tableName(tableName).key(loginKey).consistentRead(true)).item();
         boolean ownsLogin = login != null && login.containsKey("tokenId") && tokenId.equals(login.get("tokenId").s());
         Map<String, AttributeValue> id = Map.of(":tokenId", AttributeValue.fromS(tokenId));
-        TransactWriteItem loginStep = ownsLogin
-                // The token's login item: it stops naming the old place.
-                ? TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(loginKey)
-                        .updateExpression("REMOVE accountId").conditionExpression("tokenId = :tokenId")
-                        .expressionAttributeValues(id).build()).build()
-                // TTL removed it, or it is a newer token's: it stays as it is.
-                : TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName).key(loginKey)
-                        .conditionExpression("attribute_not_exists(pk) OR tokenId <> :tokenId")
-                        .expressionAttributeValues(id).build()).build();
-        return List.of(
+        List<TransactWriteItem> move = new ArrayList<>(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(moved)
                         .conditionExpression("attribute_not_exists(pk)").build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tableName).key(keyOf(legacy))
                         .conditionExpression("#version = :version")
                         .expressionAttributeNames(Map.of("#version", "version"))
-                        .expressionAttributeValues(Map.of(":version", legacy.get("version"))).build()).build(),
-                loginStep);
+                        .expressionAttributeValues(Map.of(":version", legacy.get("version"))).build()).build()));
+        if (ownsLogin) {
+            // The token's login item: it stops naming the old place, unless it changed since it was read here.
+            move.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(loginKey)
+                    .updateExpression("REMOVE accountId").conditionExpression("tokenId = :tokenId AND #version = :version")
+                    .expressionAttributeNames(Map.of("#version", "version"))
+                    .expressionAttributeValues(Map.of(":tokenId", AttributeValue.fromS(tokenId), ":version", login.get("version")))
+                    .build()).build());
+            // Its replicas (LoginRecord.REPLICAS), which a token of the first layout has never had: the item as it is now.
+            Map<String, AttributeValue> replica = new HashMap<>(login);
+            replica.remove("accountId");
+            for (int k = 1; k < LoginRecord.REPLICAS; k++) {
+                String replicaKey = LoginRecord.replicaKey(legacy.get("username").s(), k);
+                replica.put("pk", AttributeValue.fromS(replicaKey));
+                replica.put("sk", AttributeValue.fromS(replicaKey));
+                move.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(new HashMap<>(replica)).build()).build());
+            }
+        } else {
+            // TTL removed it, or it is a newer token's: it stays as it is.
+            move.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName).key(loginKey)
+                    .conditionExpression("attribute_not_exists(pk) OR tokenId <> :tokenId")
+                    .expressionAttributeValues(id).build()).build());
+        }
+        return move;
     }
 
     private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {

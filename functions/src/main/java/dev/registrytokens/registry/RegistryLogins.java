@@ -175,7 +175,9 @@ public final class RegistryLogins {
 
     /** The decision for credentials however they came. */
     private Decision authenticate(BasicCredentials credentials, String sourceIp) {
-        if (!Secrets.isWellFormed(credentials.secret()) || credentials.username().length() > MAX_USERNAME_LENGTH) {
+        // No username has a '#': one with it would name a login replica (LoginRecord.replicaKey), not a token.
+        if (!Secrets.isWellFormed(credentials.secret()) || credentials.username().length() > MAX_USERNAME_LENGTH
+                || credentials.username().indexOf('#') >= 0) {
             return Decision.refused(Refusal.MALFORMED);
         }
         Optional<String> source = LoginSource.keyOf(sourceIp);

@@ -9,18 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The token table in memory, for fast tests of the domain rules: both ports over one set of records, with the
  * conditions the DynamoDB adapters write (version guards, expiry, login ownership, the failure limit), each
- * write atomic, its audit record written with it or not at all. Counts the calls made of it, by method name.
+ * write atomic, its audit record written with it or not at all. A login record has its replicas ({@link
+ * LoginRecord#REPLICAS}), written with it, and a refresh reads the one this table picked. Counts the calls made of it,
+ * by method name.
  */
 public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     private final Map<String, TokenRecord> tokens = new HashMap<>();
     private final Map<String, LoginRecord> logins = new HashMap<>();
+    /** Replicas 1 to {@code REPLICAS - 1} of the login records, by key. */
+    private final Map<String, LoginRecord> replicas = new HashMap<>();
+    private final int refreshReplica = 1 + new Random().nextInt(LoginRecord.REPLICAS - 1);
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, NamespacePolicy> policies = new HashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -81,9 +88,26 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
         tokens.put(token.pk() + "/" + token.sk(), token);
     }
 
-    /** Stores a login record as it is (see {@link #put(TokenRecord)}). */
+    /** Stores a login record as it is, with its replicas (see {@link #put(TokenRecord)}). */
     public synchronized void put(String username, LoginRecord login) {
         logins.put(username, login);
+        forEachReplica(username, key -> replicas.put(key, underKey(login, key)));
+    }
+
+    /** Login replica {@code replica} (1 to {@code REPLICAS - 1}) of the username, or null. */
+    public synchronized LoginRecord replica(String username, int replica) {
+        return replicas.get(LoginRecord.replicaKey(username, replica));
+    }
+
+    /** Removes the username's replicas, as of a login record written before there were any. */
+    public synchronized void removeReplicas(String username) {
+        forEachReplica(username, replicas::remove);
+    }
+
+    private static void forEachReplica(String username, Consumer<String> action) {
+        for (int replica = 1; replica < LoginRecord.REPLICAS; replica++) {
+            action.accept(LoginRecord.replicaKey(username, replica));
+        }
     }
 
     @Override
@@ -96,6 +120,7 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
         requireAuditWritable(auditRecord);
         tokens.put(keyOf(token), token);
         logins.put(token.username(), login);
+        forEachReplica(token.username(), key -> replicas.put(key, underKey(login, key)));
         writeAudit(auditRecord);
     }
 
@@ -125,13 +150,25 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
                     .repositories(next.repositories()).status(next.status()).expiresAt(next.expiresAt())
                     .updatedAt(next.updatedAt()).version(next.version()).disabledReason(next.disabledReason()).allowedSources(next.allowedSources())
                     .previousSecretExpiresAt(next.previousSecretExpiresAt()).build());
-            // A reset with a grace keeps the MAC it replaces; without one, or when a grace ends, it goes.
-            byte[] previousMac = next.previousSecretExpiresAt() == null ? null : newMac != null ? login.mac() : login.previousMac();
-            logins.put(current.username(), new LoginRecord(login.pk(), login.sk(), login.tokenId(), login.legacyAccountId(),
-                    login.namespace(), next.permission(), next.repositories(), next.status(), next.expiresAt(),
-                    newMac != null ? newMac : login.mac(), next.version(), next.allowedSources(), previousMac,
-                    next.previousSecretExpiresAt()));
+            logins.put(current.username(), updated(login, next, newMac));
+            // The same changes on each replica there is (one of a record written before replicas stays absent).
+            forEachReplica(current.username(), key -> replicas.computeIfPresent(key, (unused, replica) -> updated(replica, next, newMac)));
         }
+    }
+
+    private static LoginRecord underKey(LoginRecord login, String key) {
+        return new LoginRecord(key, key, login.tokenId(), login.legacyAccountId(), login.namespace(), login.permission(),
+                login.repositories(), login.status(), login.expiresAt(), login.mac(), login.version(), login.allowedSources(),
+                login.previousMac(), login.previousMacExpiresAt());
+    }
+
+    /** A reset with a grace keeps the MAC it replaces; without one, or when a grace ends, it goes. */
+    private static LoginRecord updated(LoginRecord login, TokenRecord next, byte[] newMac) {
+        byte[] previousMac = next.previousSecretExpiresAt() == null ? null : newMac != null ? login.mac() : login.previousMac();
+        return new LoginRecord(login.pk(), login.sk(), login.tokenId(), login.legacyAccountId(),
+                login.namespace(), next.permission(), next.repositories(), next.status(), next.expiresAt(),
+                newMac != null ? newMac : login.mac(), next.version(), next.allowedSources(), previousMac,
+                next.previousSecretExpiresAt());
     }
 
     @Override
@@ -148,6 +185,7 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
         tokens.remove(keyOf(token));
         if (ownsLogin) {
             logins.remove(token.username());
+            forEachReplica(token.username(), replicas::remove);
         }
     }
 
@@ -206,7 +244,9 @@ public final class InMemoryTable implements TokenStore, LoginStore, AuditStore {
     @Override
     public synchronized LoginRecord refreshLogin(String username) {
         count("refreshLogin");
-        return logins.get(username);
+        LoginRecord replica = replicas.get(LoginRecord.replicaKey(username, refreshReplica));
+        count(replica != null ? "refreshLogin from a replica" : "refreshLogin from the primary");
+        return replica != null ? replica : logins.get(username);
     }
 
     @Override

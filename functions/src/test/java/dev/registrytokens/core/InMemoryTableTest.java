@@ -18,4 +18,14 @@ class InMemoryTableTest extends TokenTableContract {
     protected AuditStore audits() {
         return table;
     }
+
+    @Override
+    protected LoginRecord replica(String username, int replica) {
+        return table.replica(username, replica);
+    }
+
+    @Override
+    protected void removeReplicas(String username) {
+        table.removeReplicas(username);
+    }
 }

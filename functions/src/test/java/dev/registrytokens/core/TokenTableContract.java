@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,28 @@ public abstract class TokenTableContract {
     protected abstract LoginStore logins();
 
     protected abstract AuditStore audits();
+
+    /** Login replica {@code replica} (1 to {@code REPLICAS - 1}) of the username as stored, or null. */
+    protected abstract LoginRecord replica(String username, int replica);
+
+    /** Removes the username's login replicas, as of a login record written before there were any. */
+    protected abstract void removeReplicas(String username);
+
+    private void assertEveryReplicaIs(LoginRecord expected, String username) {
+        for (int k = 1; k < LoginRecord.REPLICAS; k++) {
+            LoginRecord replica = replica(username, k);
+            if (expected == null) {
+                assertNull(replica, "replica " + k + " removed");
+                continue;
+            }
+            assertEquals(LoginRecord.replicaKey(username, k), replica.pk(), "replica " + k + " under its own key");
+            assertEquals(Arrays.asList(expected.tokenId(), expected.namespace(), expected.permission(), expected.repositories(),
+                            expected.status(), expected.expiresAt(), expected.version()),
+                    Arrays.asList(replica.tokenId(), replica.namespace(), replica.permission(), replica.repositories(),
+                            replica.status(), replica.expiresAt(), replica.version()), "replica " + k);
+            assertArrayEquals(expected.mac(), replica.mac(), "replica " + k + "'s MAC");
+        }
+    }
 
     /** An audit record of {@code token}'s change by alice, made now. */
     private static AuditRecord audit(TokenRecord token, AuditAction action) {
@@ -224,6 +247,48 @@ public abstract class TokenTableContract {
         assertEquals(newer.id(), tokens().findLogin(newer.username()).orElseThrow().tokenId());
         tokens().delete(newer, 1, audit(newer, AuditAction.DELETE));
         assertTrue(tokens().findLogin(newer.username()).isEmpty());
+    }
+
+    @Test
+    void everyLoginReplicaIsWrittenWithThePrimaryChangedWithItAndRemovedWithIt() {
+        TokenRecord token = created("replicated", inDays(1));
+        assertEveryReplicaIs(tokens().findLogin(token.username()).orElseThrow(), token.username());
+        TokenRecord disabled = token.toBuilder().status(TokenStatus.DISABLED).permission(Permission.PULL_PUSH).expiresAt(inDays(2))
+                .version(2L).build();
+        tokens().update(token, disabled, new byte[] {7, 7}, NOW, audit(token, AuditAction.DISABLE));
+        LoginRecord changed = tokens().findLogin(token.username()).orElseThrow();
+        assertEquals(TokenStatus.DISABLED, changed.status());
+        assertEveryReplicaIs(changed, token.username());
+        TokenRecord stale = disabled.toBuilder().status(TokenStatus.ENABLED).version(3L).build();
+        assertThrows(TokenStore.ConditionFailed.class, () -> tokens().update(token, stale, null, NOW, audit(token, AuditAction.ENABLE)));
+        assertEveryReplicaIs(changed, token.username());
+        tokens().delete(disabled, 2, audit(disabled, AuditAction.DELETE));
+        assertEveryReplicaIs(null, token.username());
+    }
+
+    @Test
+    void aNewTokenTakingAnExpiredUsernameOverwritesItsReplicasAndADeleteOfTheOldOneLeavesThem() {
+        TokenRecord expired = created("replica-reused", NOW.plusSeconds(5).getEpochSecond());
+        TokenRecord newer = token("replica-reused", inDays(1), NOW.plusSeconds(5));
+        tokens().create(newer, LoginRecord.of(newer, new byte[] {4, 2}), NOW.plusSeconds(5), audit(newer, AuditAction.CREATE));
+        LoginRecord login = tokens().findLogin(newer.username()).orElseThrow();
+        assertEquals(newer.id(), login.tokenId());
+        assertEveryReplicaIs(login, newer.username());
+        tokens().delete(expired, 1, audit(expired, AuditAction.DELETE));
+        assertEveryReplicaIs(login, newer.username());
+    }
+
+    @Test
+    void aRefreshReadsAReplicaAndThePrimaryWhereTheRecordHasNone() {
+        TokenRecord token = created("unreplicated", inDays(1));
+        removeReplicas(token.username());
+        assertEquals(token.id(), logins().refreshLogin(token.username()).tokenId(), "no replica: the primary answers");
+        TokenRecord disabled = token.toBuilder().status(TokenStatus.DISABLED).version(2L).build();
+        tokens().update(token, disabled, null, NOW, audit(token, AuditAction.DISABLE));
+        LoginRecord refreshed = logins().refreshLogin(token.username());
+        assertEquals(List.of(token.id(), TokenStatus.DISABLED, 2L), List.of(refreshed.tokenId(), refreshed.status(), refreshed.version()),
+                "an update of a record without replicas: still the whole record, from the primary");
+        assertArrayEquals(MAC, refreshed.mac());
     }
 
     @Test

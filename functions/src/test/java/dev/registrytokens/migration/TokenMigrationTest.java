@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.Role;
 import dev.registrytokens.core.Secrets;
@@ -121,6 +122,13 @@ class TokenMigrationTest {
         assertFalse(inOldLayout(first));
         assertNull(item("USERNAME#" + first.username(), "USERNAME#" + first.username()).get("accountId"),
                 "the login item no longer names the old place");
+        Map<String, AttributeValue> primary = new HashMap<>(item("USERNAME#" + first.username(), "USERNAME#" + first.username()));
+        for (int replica = 1; replica < LoginRecord.REPLICAS; replica++) {
+            String key = LoginRecord.replicaKey(first.username(), replica);
+            primary.put("pk", s(key));
+            primary.put("sk", s(key));
+            assertEquals(primary, item(key, key), "login replica " + replica + ": the moved login item under its own key");
+        }
         assertNotNull(TestStack.store().findToken(namespace, first.id()).orElseThrow().lastUsedAt(),
                 "a login after the move records its use at the new place");
 
@@ -130,6 +138,10 @@ class TokenMigrationTest {
         tokens.delete(owner(), first.id(), null);
         assertFalse(logsIn(first), "deleted");
         assertTrue(item("USERNAME#" + first.username(), "USERNAME#" + first.username()).isEmpty(), "its username is free again");
+        for (int replica = 1; replica < LoginRecord.REPLICAS; replica++) {
+            String key = LoginRecord.replicaKey(first.username(), replica);
+            assertTrue(item(key, key).isEmpty(), "login replica " + replica + " deleted with it");
+        }
     }
 
     @Test

@@ -73,6 +73,7 @@ class HotTokenLoginsTest {
         assertEquals(500, loginsEvery(hundredPerSecond, Duration.ofSeconds(5)));
         // a read of the record alone when the copy is older than 1 s: every 1.01 s at 10 ms steps
         assertEquals(5, table.calls("refreshLogin"));
+        assertEquals(5, table.calls("refreshLogin from a replica"), "each refresh read this environment's replica, not the primary");
         assertEquals(0, table.calls("findLoginAttempt"), "no failure count read");
         assertEquals(0, macs.calls());
         assertEquals(0, table.calls("countLoginGuess"), "known secrets are no guesses");
@@ -106,6 +107,18 @@ class HotTokenLoginsTest {
         clock.advance(MAX_AGE.plusMillis(10));
         assertFalse(login(token.secret()), "the old secret, " + Duration.between(resetAt, clock.instant()) + " after the reset");
         assertTrue(login(newSecret));
+    }
+
+    @Test
+    void aboveTheThresholdARecordWithoutReplicasIsRefreshedFromThePrimaryAndADisableReachesItWithinTheMaxAge() {
+        table.removeReplicas(token.username());
+        Duration hundredPerSecond = Duration.ofMillis(10);
+        assertEquals(150, loginsEvery(hundredPerSecond, Duration.ofMillis(1_500)));
+        tokens.setStatus(owner, token.id(), null, TokenStatus.DISABLED);
+        clock.advance(MAX_AGE.plusMillis(10));
+        assertFalse(login(token.secret()));
+        assertTrue(table.calls("refreshLogin from the primary") > 0);
+        assertEquals(0, table.calls("refreshLogin from a replica"));
     }
 
     @Test

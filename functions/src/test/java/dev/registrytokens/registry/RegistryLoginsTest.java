@@ -77,6 +77,14 @@ class RegistryLoginsTest {
     }
 
     @Test
+    void aLoginReplicasKeyAsTheUsernameIsRefusedWithoutAnyAwsCall() {
+        TokenView token = TestStack.createToken(owner, "replicated", Permission.PULL, 30);
+        assertTrue(logins.authenticate(basic(token.username() + "#1", token.secret()), address).isEmpty(),
+                "USERNAME#<username>#1 is the token's login replica, not a username");
+        assertEquals(0, calls.total(), calls::toString);
+    }
+
+    @Test
     void rejectsAWrongSecretAndAnUnknownUsername() {
         TokenView token = TestStack.createToken(owner, "guarded", Permission.PULL, 30);
         assertTrue(logins.authenticate(basic(token.username(), Secrets.generate()), address).isEmpty());

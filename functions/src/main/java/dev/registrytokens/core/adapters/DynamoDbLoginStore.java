@@ -6,6 +6,8 @@ import dev.registrytokens.core.LoginStore;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenUsage;
 import dev.registrytokens.core.UsageUpdate;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * Registry logins in the one DynamoDB table, through the low-level client: the login record and the source's
- * failure counter in one BatchGetItem (a hot token's refresh: the login record alone), failed logins counted per
- * source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window (TTL), and the token's usage
- * ({@code lastUsedAt} and {@code usage}, on its item).
+ * failure counter in one BatchGetItem (a hot token's refresh: one replica of the login record alone), failed logins
+ * counted per source in {@code LOGIN-FAILURES#<source>#<window>} items that expire with their window (TTL), and the
+ * token's usage ({@code lastUsedAt} and {@code usage}, on its item).
  */
 public final class DynamoDbLoginStore implements LoginStore {
     private static final String TABLE = "The token table";
@@ -35,6 +37,8 @@ public final class DynamoDbLoginStore implements LoginStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    /** 0 until the first refresh picks one. */
+    private volatile int refreshReplica;
 
     public DynamoDbLoginStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -58,11 +62,32 @@ public final class DynamoDbLoginStore implements LoginStore {
         return new LoginAttempt(login, failures);
     }
 
-    /** A strongly consistent BatchGetItem of the login item alone: the login read's action, one read unit. */
+    /**
+     * A strongly consistent BatchGetItem of this environment's login replica alone: the login read's action, one read
+     * unit. A replica that is not there, or lacks the record's attributes (its record was written before replicas, and
+     * an update made it of the changes alone), leaves the answer to the primary: one read more.
+     */
     @Override
     public LoginRecord refreshLogin(String username) {
-        List<Map<String, AttributeValue>> items = batchGet(List.of(TableItems.loginKey(username)));
-        return items.isEmpty() ? null : TableItems.LOGIN.mapToItem(items.get(0));
+        List<Map<String, AttributeValue>> replica = batchGet(List.of(TableItems.key(LoginRecord.replicaKey(username, refreshReplica()))));
+        if (!replica.isEmpty() && replica.get(0).containsKey("tokenId")) {
+            return TableItems.LOGIN.mapToItem(replica.get(0));
+        }
+        List<Map<String, AttributeValue>> primary = batchGet(List.of(TableItems.loginKey(username)));
+        return primary.isEmpty() ? null : TableItems.LOGIN.mapToItem(primary.get(0));
+    }
+
+    /**
+     * The replica (1 to {@code REPLICAS - 1}) this execution environment's refreshes read, picked at random on the first
+     * refresh: SnapStart priming makes none, so every environment restored from one snapshot picks its own.
+     */
+    private int refreshReplica() {
+        int chosen = refreshReplica;
+        if (chosen == 0) {
+            chosen = 1 + new SecureRandom().nextInt(LoginRecord.REPLICAS - 1);
+            refreshReplica = chosen;
+        }
+        return chosen;
     }
 
     @Override

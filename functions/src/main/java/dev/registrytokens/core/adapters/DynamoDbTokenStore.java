@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -36,7 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 /**
  * The token lifecycle in the one DynamoDB table, through the low-level client (the static schemas of
  * {@link TableItems} map records to items): a token's two records are always written in one conditional
- * transaction with the change's audit item and outbox entry, and an update writes only what changed.
+ * transaction with the change's audit item and outbox entry (the login record with its replicas, {@link
+ * LoginRecord#REPLICAS}: each replica gets the primary's write, its key swapped, without the primary's conditions), and
+ * an update writes only what changed.
  */
 public final class DynamoDbTokenStore implements TokenStore {
     private static final String TABLE = "The token table";
@@ -79,13 +82,30 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     @Override
     public void create(TokenRecord token, LoginRecord login, Instant now, AuditRecord audit) {
-        transact(withAudit(audit, put(TableItems.TOKEN.itemToMap(token, true), ITEM_ABSENT),
-                put(TableItems.LOGIN.itemToMap(login, true), absentOrExpired(now))));
+        Map<String, AttributeValue> loginItem = TableItems.LOGIN.itemToMap(login, true);
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(put(TableItems.TOKEN.itemToMap(token, true), ITEM_ABSENT),
+                put(loginItem, absentOrExpired(now))));
+        // Unconditional: the primary's condition decides, and overwrites an expired record's replicas with it.
+        forEachReplica(token.username(), key -> writes.add(putUnconditional(withKey(loginItem, key))));
+        transact(withAudit(audit, writes));
+    }
+
+    /** The keys of the username's login replicas (not the primary). */
+    private static void forEachReplica(String username, Consumer<Map<String, AttributeValue>> write) {
+        for (int replica = 1; replica < LoginRecord.REPLICAS; replica++) {
+            write.accept(TableItems.key(LoginRecord.replicaKey(username, replica)));
+        }
+    }
+
+    private static Map<String, AttributeValue> withKey(Map<String, AttributeValue> item, Map<String, AttributeValue> key) {
+        Map<String, AttributeValue> copy = new HashMap<>(item);
+        copy.putAll(key);
+        return copy;
     }
 
     /** The change's writes, then its audit item and outbox entry (each new: an id is never reused). */
-    private List<TransactWriteItem> withAudit(AuditRecord audit, TransactWriteItem... change) {
-        List<TransactWriteItem> items = new ArrayList<>(List.of(change));
+    private List<TransactWriteItem> withAudit(AuditRecord audit, List<TransactWriteItem> change) {
+        List<TransactWriteItem> items = new ArrayList<>(change);
         items.add(put(TableItems.auditItem(audit), ITEM_ABSENT));
         items.add(put(TableItems.outboxItem(audit), ITEM_ABSENT));
         return items;
@@ -103,10 +123,19 @@ public final class DynamoDbTokenStore implements TokenStore {
         if (!keepPreviousMac && (newMac != null || (current.previousSecretExpiresAt() != null && next.previousSecretExpiresAt() == null))) {
             loginChanges.put(PREVIOUS_MAC, null);
         }
-        transact(withAudit(audit,
+        Map<String, String> copies = keepPreviousMac ? Map.of(PREVIOUS_MAC, "mac") : Map.of();
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().update(update(tokenKey(current), tokenChanges, Map.of(), unchanged)).build(),
-                TransactWriteItem.builder().update(update(TableItems.loginKey(current.username()), loginChanges,
-                        keepPreviousMac ? Map.of(PREVIOUS_MAC, "mac") : Map.of(), unchanged.and(ownedBy(current.id())))).build()));
+                TransactWriteItem.builder().update(update(TableItems.loginKey(current.username()), loginChanges, copies,
+                        unchanged.and(ownedBy(current.id())))).build()));
+        // The primary's changes, unconditionally: its conditions decide for all copies. A replica this makes (of a login
+        // item from before replicas: only the changes, which refreshes pass over) expires with the token all the same.
+        Map<String, AttributeValue> replicaChanges = new LinkedHashMap<>(loginChanges);
+        if (!replicaChanges.containsKey("expiresAt") && next.expiresAt() != null) {
+            replicaChanges.put("expiresAt", AttributeValue.fromN(Long.toString(next.expiresAt())));
+        }
+        forEachReplica(current.username(), key -> writes.add(TransactWriteItem.builder().update(update(key, replicaChanges, copies, null)).build()));
+        transact(withAudit(audit, writes));
     }
 
     /** The attributes, of those an edit may change, whose values differ: null for one {@code next} no longer has. */
@@ -123,12 +152,12 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     /**
      * SET of each changed attribute with a value, REMOVE of each without, and SET of each of {@code copies}' attributes
-     * to the stored value of the attribute it maps to, under the condition.
+     * to the stored value of the attribute it maps to, under the condition (null: none).
      */
     private Update update(Map<String, AttributeValue> key, Map<String, AttributeValue> changes, Map<String, String> copies,
                           Condition condition) {
-        Map<String, String> names = new HashMap<>(condition.names());
-        Map<String, AttributeValue> values = new HashMap<>(condition.values());
+        Map<String, String> names = new HashMap<>(condition == null ? Map.of() : condition.names());
+        Map<String, AttributeValue> values = new HashMap<>(condition == null ? Map.of() : condition.values());
         List<String> set = new ArrayList<>();
         List<String> remove = new ArrayList<>();
         changes.forEach((attribute, value) -> {
@@ -148,7 +177,8 @@ public final class DynamoDbTokenStore implements TokenStore {
         String expression = (set.isEmpty() ? "" : "SET " + String.join(", ", set))
                 + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         return Update.builder().tableName(tableName).key(key).updateExpression(expression.strip())
-                .conditionExpression(condition.expression()).expressionAttributeNames(names).expressionAttributeValues(values).build();
+                .conditionExpression(condition == null ? null : condition.expression())
+                .expressionAttributeNames(nullIfEmpty(names)).expressionAttributeValues(nullIfEmpty(values)).build();
     }
 
     @Override
@@ -161,10 +191,15 @@ public final class DynamoDbTokenStore implements TokenStore {
                         tokenUnchanged.and(ownedBy(token.id())))).build()
                 : TransactWriteItem.builder().conditionCheck(withCondition(ConditionCheck.builder().tableName(tableName).key(loginKey),
                         notOwnedBy(token.id()))).build();
-        transact(withAudit(audit,
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().delete(withCondition(Delete.builder().tableName(tableName).key(tokenKey(token)),
                         tokenUnchanged)).build(),
                 loginStep));
+        if (ownsLogin) {
+            forEachReplica(token.username(), key -> writes.add(TransactWriteItem.builder()
+                    .delete(Delete.builder().tableName(tableName).key(key).build()).build()));
+        }
+        transact(withAudit(audit, writes));
     }
 
     @Override
@@ -257,6 +292,10 @@ public final class DynamoDbTokenStore implements TokenStore {
 
     private static Map<String, AttributeValue> tokenKey(TokenRecord token) {
         return Map.of("pk", AttributeValue.fromS(token.pk()), "sk", AttributeValue.fromS(token.sk()));
+    }
+
+    private TransactWriteItem putUnconditional(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item).build()).build();
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, Condition condition) {

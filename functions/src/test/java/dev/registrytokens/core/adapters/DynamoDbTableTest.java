@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The DynamoDB adapters, on a table of their own shaped as the template's (the outbox is one partition of the whole
@@ -73,5 +74,20 @@ class DynamoDbTableTest extends TokenTableContract {
         assertEquals(Map.of("disabled", 3L), stored.refusedWithin24h(now), "the retry returns the item as the first attempt left it");
         assertEquals(Map.of("disabled", 3L),
                 TestStack.store().findToken(owner.namespace(), token.id()).orElseThrow().usage().refusedWithin24h(now));
+    }
+
+    @Override
+    protected LoginRecord replica(String username, int replica) {
+        Map<String, AttributeValue> item = TestStack.dynamoDb().getItem(request -> request.tableName(TABLE)
+                .key(TableItems.key(LoginRecord.replicaKey(username, replica))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : TableItems.LOGIN.mapToItem(item);
+    }
+
+    @Override
+    protected void removeReplicas(String username) {
+        for (int replica = 1; replica < LoginRecord.REPLICAS; replica++) {
+            String key = LoginRecord.replicaKey(username, replica);
+            TestStack.dynamoDb().deleteItem(request -> request.tableName(TABLE).key(TableItems.key(key)));
+        }
     }
 }

@@ -30,9 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * 10 s per function, {@code --scale-out}), each taking its share R/N from then, with its first login's KMS verdict to
  * make; the run goes on S seconds after the last has started, and the token is disabled halfway through those.
  * Logins are evenly spaced (login j at j/R s, in environment j mod N) from {@code --sources} addresses (default 1: a
- * cluster behind one NAT address, the worst case for its failure counter). Prints per item the peak read and write
- * units/s and throttled requests, KMS calls, logins by outcome, and how long after the disable each environment still
- * accepted the token. {@code --design strong} is the design before hot tokens (every login reads), {@code hot} the
+ * cluster behind one NAT address, the worst case for its failure counter). The login record is stored with its
+ * replicas ({@code LoginRecord.REPLICAS}), each environment's hot refreshes reading the one it picked. Prints per item
+ * the peak read and write units/s and throttled requests, KMS calls, logins by outcome, and how long after the disable
+ * each environment still accepted the token. {@code --design strong} is the design before hot tokens (every login reads), {@code hot} the
  * current one, {@code both} (default) one after the other.
  */
 public final class HotTokenBenchmark {
@@ -111,13 +112,18 @@ public final class HotTokenBenchmark {
         CountingKms kms = new CountingKms(clock);
         KmsSecretMacs macs = new KmsSecretMacs(kms, "alias/fleet-model");
         String secret = Secrets.generate();
-        Map<String, AttributeValue> loginKey = key(LoginRecord.key(USERNAME), LoginRecord.key(USERNAME));
+        // The login record and its replicas, as DynamoDbTokenStore writes them: the disable changes every copy.
+        List<Map<String, AttributeValue>> loginKeys = new ArrayList<>();
+        byte[] mac = macs.macOf(secret);
+        for (int replica = 0; replica < LoginRecord.REPLICAS; replica++) {
+            String replicaKey = LoginRecord.replicaKey(USERNAME, replica);
+            loginKeys.add(key(replicaKey, replicaKey));
+            dynamoDb.put(loginItem(loginKeys.get(replica), mac));
+        }
         Map<String, AttributeValue> tokenKey = key(TokenRecord.partitionKey(NAMESPACE), TokenRecord.sortKey(TOKEN_ID));
-        dynamoDb.put(loginItem(loginKey, macs.macOf(secret)));
         dynamoDb.put(tokenKey);
         long setupKmsCalls = kms.calls();
 
-        DynamoDbLoginStore store = new DynamoDbLoginStore(dynamoDb, TABLE);
         RegistryLogins.HotTokenLimits limits = design.equals("strong")
                 ? RegistryLogins.HotTokenLimits.EVERY_LOGIN_READS
                 : new RegistryLogins.HotTokenLimits(options.threshold(), options.maxAge());
@@ -148,11 +154,15 @@ public final class HotTokenBenchmark {
             }
             clock.set(START.plusNanos(at));
             if (!disabled && at >= disableNanos) {
-                dynamoDb.change(loginKey, Map.of("status", AttributeValue.fromS("DISABLED"), "version", AttributeValue.fromN("2")));
+                for (Map<String, AttributeValue> loginKey : loginKeys) {
+                    dynamoDb.change(loginKey, Map.of("status", AttributeValue.fromS("DISABLED"), "version", AttributeValue.fromN("2")));
+                }
                 disabled = true;
             }
             if (environments[environment] == null) {
-                environments[environment] = new RegistryLogins(store, macs, clock, FAILURES_PER_SOURCE, FAILURE_WINDOW,
+                // Each environment its own store: the login replica its hot refreshes read is its own pick.
+                environments[environment] = new RegistryLogins(new DynamoDbLoginStore(dynamoDb, TABLE), macs, clock,
+                        FAILURES_PER_SOURCE, FAILURE_WINDOW,
                         line -> { }, limits);
             }
             try {
