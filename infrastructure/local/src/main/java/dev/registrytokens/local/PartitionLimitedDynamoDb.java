@@ -12,13 +12,17 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -29,8 +33,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * (a strongly consistent read of up to 4 KB is 1 unit, an eventually consistent one 0.5, a missing item the same) and
  * 1,000 write units/s (1 unit per KB, a failed condition too). Throttled as DynamoDB does: a BatchGetItem returns the
  * throttled keys as unprocessed, or fails with ProvisionedThroughputExceededException when none could be read; an
- * UpdateItem fails with it. Implements the calls the login store makes: BatchGetItem and UpdateItem (SET, ADD and
- * REMOVE; conditions with comparisons, attribute_exists, attribute_not_exists, AND, OR, NOT and parentheses).
+ * UpdateItem fails with it. Implements the calls the login store makes: BatchGetItem and UpdateItem (SET of a value,
+ * another attribute, {@code if_not_exists(path, :v)} and sums of those, ADD and REMOVE, on document paths into maps;
+ * conditions with comparisons, attribute_exists, attribute_not_exists, AND, OR, NOT and parentheses; ReturnValues
+ * ALL_NEW, and ALL_OLD on a failed condition). A SET into a map the item does not have is DynamoDB's
+ * ValidationException, which costs no units.
  */
 final class PartitionLimitedDynamoDb implements DynamoDbClient {
     static final double READ_UNITS_PER_SECOND = 3_000;
@@ -134,20 +141,22 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
         Map<String, AttributeValue> after = new HashMap<>(before == null ? request.key() : before);
         Function<String, String> name = token -> token.startsWith("#") ? request.expressionAttributeNames().get(token) : token;
         Function<String, AttributeValue> value = token -> request.expressionAttributeValues().get(token);
+        Map<String, AttributeValue> stored = before == null ? Map.of() : before;
         boolean holds = request.conditionExpression() == null
-                || new Condition(request.conditionExpression(), name, value, before == null ? Map.of() : before).holds();
+                || new Condition(request.conditionExpression(), name, value, stored).holds();
         if (holds) {
-            applyUpdate(request.updateExpression(), name, value, after);
+            applyUpdate(request.updateExpression(), name, value, stored, after);
         }
         double units = Math.ceil(Math.max(1, Math.max(sizeOf(before), sizeOf(after))) / 1024.0);
         if (!load(request.key()).charge(second, 1, units, WRITE_UNITS_PER_SECOND)) {
             throw THROTTLED;
         }
         if (!holds) {
-            throw ConditionalCheckFailedException.builder().message("The conditional request failed").statusCode(400).build();
+            throw ConditionalCheckFailedException.builder().message("The conditional request failed").statusCode(400)
+                    .item(request.returnValuesOnConditionCheckFailure() == ReturnValuesOnConditionCheckFailure.ALL_OLD ? before : null).build();
         }
         items.put(key, after);
-        return UpdateItemResponse.builder().build();
+        return UpdateItemResponse.builder().attributes(request.returnValues() == ReturnValue.ALL_NEW ? Collections.unmodifiableMap(after) : null).build();
     }
 
     @Override
@@ -198,7 +207,7 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
     private static final Pattern CLAUSE = Pattern.compile("\\b(SET|ADD|REMOVE)\\b");
 
     private static void applyUpdate(String expression, Function<String, String> name, Function<String, AttributeValue> value,
-                                    Map<String, AttributeValue> item) {
+                                    Map<String, AttributeValue> before, Map<String, AttributeValue> item) {
         Matcher clauses = CLAUSE.matcher(expression);
         List<int[]> starts = new ArrayList<>();
         while (clauses.find()) {
@@ -207,15 +216,22 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
         for (int i = 0; i < starts.size(); i++) {
             String keyword = expression.substring(starts.get(i)[0], starts.get(i)[1]);
             String body = expression.substring(starts.get(i)[1], i + 1 < starts.size() ? starts.get(i + 1)[0] : expression.length());
-            for (String action : body.split(",")) {
-                String[] parts = action.trim().split("\\s*=\\s*|\\s+");
-                if (parts.length != (keyword.equals("REMOVE") ? 1 : 2) || (parts.length == 2 && !parts[1].startsWith(":"))) {
-                    throw new IllegalArgumentException("the model understands SET a = :v, ADD a :v and REMOVE a, not: " + action.trim());
-                }
+            for (String action : actions(body)) {
                 switch (keyword) {
-                    case "SET" -> item.put(name.apply(parts[0]), value.apply(parts[1]));
-                    case "REMOVE" -> item.remove(name.apply(parts[0]));
+                    case "SET" -> {
+                        int equals = action.indexOf('=');
+                        if (equals < 0) {
+                            throw new IllegalArgumentException("the model understands SET path = value, not: " + action);
+                        }
+                        // The right-hand side reads the item as it was before this update, as DynamoDB does.
+                        setPath(item, path(action.substring(0, equals).trim(), name), sum(action.substring(equals + 1).trim(), name, value, before));
+                    }
+                    case "REMOVE" -> setPath(item, path(action, name), null);
                     default -> {
+                        String[] parts = action.split("\\s+");
+                        if (parts.length != 2 || !parts[1].startsWith(":")) {
+                            throw new IllegalArgumentException("the model understands ADD a :v, not: " + action);
+                        }
                         AttributeValue current = item.get(name.apply(parts[0]));
                         BigDecimal sum = new BigDecimal(value.apply(parts[1]).n()).add(current == null ? BigDecimal.ZERO : new BigDecimal(current.n()));
                         item.put(name.apply(parts[0]), AttributeValue.fromN(sum.toPlainString()));
@@ -225,9 +241,98 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
         }
     }
 
+    /** A clause's actions: its text split at the commas outside parentheses. */
+    private static List<String> actions(String body) {
+        List<String> actions = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (c == ',' && depth == 0) {
+                actions.add(body.substring(start, i).trim());
+                start = i + 1;
+            }
+        }
+        actions.add(body.substring(start).trim());
+        return actions;
+    }
+
+    /** {@code term [+ term]}, numbers added. */
+    private static AttributeValue sum(String expression, Function<String, String> name, Function<String, AttributeValue> value,
+                                      Map<String, AttributeValue> before) {
+        int plus = expression.lastIndexOf('+');
+        if (plus < 0) {
+            return term(expression, name, value, before);
+        }
+        AttributeValue left = term(expression.substring(0, plus).trim(), name, value, before);
+        AttributeValue right = term(expression.substring(plus + 1).trim(), name, value, before);
+        return AttributeValue.fromN(new BigDecimal(left.n()).add(new BigDecimal(right.n())).toPlainString());
+    }
+
+    /** {@code :value}, {@code path} (the stored value) or {@code if_not_exists(path, :value)}. */
+    private static AttributeValue term(String term, Function<String, String> name, Function<String, AttributeValue> value,
+                                       Map<String, AttributeValue> before) {
+        if (term.startsWith(":")) {
+            return value.apply(term);
+        }
+        if (term.startsWith("if_not_exists(") && term.endsWith(")")) {
+            String[] arguments = term.substring("if_not_exists(".length(), term.length() - 1).split(",");
+            AttributeValue stored = pathValue(before, path(arguments[0].trim(), name));
+            return stored != null ? stored : value.apply(arguments[1].trim());
+        }
+        AttributeValue stored = pathValue(before, path(term, name));
+        if (stored == null) {
+            throw new IllegalArgumentException("the update copies " + term + ", which the item does not have");
+        }
+        return stored;
+    }
+
+    /** A document path's names, resolved: {@code #a.#b} is the attribute a's map entry b. */
+    private static List<String> path(String expression, Function<String, String> name) {
+        List<String> path = new ArrayList<>();
+        for (String segment : expression.trim().split("\\.")) {
+            path.add(name.apply(segment));
+        }
+        return path;
+    }
+
+    static AttributeValue pathValue(Map<String, AttributeValue> item, List<String> path) {
+        AttributeValue current = item.get(path.getFirst());
+        for (int i = 1; i < path.size() && current != null; i++) {
+            current = current.hasM() ? current.m().get(path.get(i)) : null;
+        }
+        return current;
+    }
+
+    /** Sets the path to {@code value}, or removes it (null); a SET into a missing map is a ValidationException. */
+    private static void setPath(Map<String, AttributeValue> item, List<String> path, AttributeValue value) {
+        if (path.size() == 1) {
+            if (value == null) {
+                item.remove(path.getFirst());
+            } else {
+                item.put(path.getFirst(), value);
+            }
+            return;
+        }
+        AttributeValue parent = item.get(path.getFirst());
+        if (parent == null || !parent.hasM()) {
+            if (value == null) {
+                return;
+            }
+            throw DynamoDbException.builder().message("The document path provided in the update expression is invalid for update")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException")
+                            .errorMessage("The document path provided in the update expression is invalid for update").build())
+                    .statusCode(400).build();
+        }
+        Map<String, AttributeValue> inner = new HashMap<>(parent.m());
+        setPath(inner, path.subList(1, path.size()), value);
+        item.put(path.getFirst(), AttributeValue.fromM(inner));
+    }
+
     /** A condition expression over an item (empty when there is none), by recursive descent. */
     private static final class Condition {
-        private static final Pattern TOKEN = Pattern.compile("\\s*(<>|<=|>=|=|<|>|\\(|\\)|[#:]?[A-Za-z0-9_.]+)");
+        private static final Pattern TOKEN = Pattern.compile("\\s*(<>|<=|>=|=|<|>|\\(|\\)|[#:]?[A-Za-z0-9_]+(?:\\.#?[A-Za-z0-9_]+)*)");
 
         private final List<String> tokens = new ArrayList<>();
         private final Function<String, String> name;
@@ -287,7 +392,7 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
             if (accept("attribute_exists") || accept("attribute_not_exists")) {
                 boolean exists = tokens.get(next - 1).equals("attribute_exists");
                 expect("(");
-                boolean present = item.containsKey(name.apply(tokens.get(next++)));
+                boolean present = pathValue(item, path(tokens.get(next++), name)) != null;
                 expect(")");
                 return present == exists;
             }
@@ -315,7 +420,7 @@ final class PartitionLimitedDynamoDb implements DynamoDbClient {
 
         private AttributeValue operand() {
             String token = tokens.get(next++);
-            return token.startsWith(":") ? value.apply(token) : item.get(name.apply(token));
+            return token.startsWith(":") ? value.apply(token) : pathValue(item, path(token, name));
         }
 
         private boolean accept(String token) {
