@@ -128,12 +128,15 @@ public final class TestStack {
         return Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS(key));
     }
 
-    /** How many items the table holds under this caller's namespace partition and under the given username. */
+    /**
+     * How many token items the table holds under this caller's namespace partition (not its audit records) and login
+     * items under the given username (the primary; replicas have keys of their own).
+     */
     public static int itemsFor(TestAccount owner, String username) {
         String table = AwsEmulator.stack().tableName();
-        int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk",
-                        AttributeValue.fromS(TokenRecord.partitionKey(owner.namespace())))))
+        int tokens = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :tokens)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TokenRecord.partitionKey(owner.namespace())),
+                        ":tokens", AttributeValue.fromS(TokenRecord.sortKey("")))))
                 .count();
         int logins = dynamoDb().query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk",
