@@ -223,7 +223,7 @@ class TemplateTest {
                 Map.entry("CertificateIssuerFunction", Map.of("dynamodb:PutItem", Set.of("CERTIFICATE#*"))),
                 Map.entry("TokenMigrationFunction", Map.of("dynamodb:Scan", Set.of(),
                         "dynamodb:GetItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
-                        "dynamodb:PutItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
+                        "dynamodb:PutItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*", "EVENT-OUTBOX"),
                         "dynamodb:DeleteItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
                         "dynamodb:UpdateItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*"),
                         "dynamodb:ConditionCheckItem", Set.of("ACCOUNT#*", "NAMESPACE#*", "USERNAME#*")))));

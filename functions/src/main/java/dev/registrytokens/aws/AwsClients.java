@@ -28,12 +28,14 @@ import dev.registrytokens.runtime.LambdaCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
@@ -194,6 +196,11 @@ public final class AwsClients {
         detail.put("eventId", record.id());
         detail.putAll(Json.MAPPER.convertValue(AuditEntry.of(record), Map.class));
         return Json.write(detail);
+    }
+
+    /** A change's audit item and outbox entry, for the layout migration's own transactions. */
+    public static List<TransactWriteItem> auditWrites(String tableName, AuditRecord audit) {
+        return DynamoDbTokenStore.auditWrites(tableName, audit);
     }
 
     /** Leak reports: the table (with its MAC index) and the MAC key, disabling through the token service. */

@@ -11,7 +11,9 @@ public enum AuditAction {
     DISABLE("Token Disabled"),
     DELETE("Token Deleted"),
     /** The service disabled the token because its secret was reported leaked. */
-    LEAK_REPORTED("Token Leaked");
+    LEAK_REPORTED("Token Leaked"),
+    /** The layout migration moved the token from its creator's account to its namespace. */
+    MIGRATE("Token Migrated");
 
     private final String detailType;
 
@@ -20,7 +22,7 @@ public enum AuditAction {
     }
 
     /** The lowercase name the audit log and the API use: create, edit, reset, enable, disable, delete,
-     * leak_reported. */
+     * leak_reported, migrate. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

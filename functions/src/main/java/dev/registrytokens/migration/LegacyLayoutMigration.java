@@ -1,9 +1,20 @@
 package dev.registrytokens.migration;
 
+import dev.registrytokens.aws.AwsClients;
+import dev.registrytokens.core.AuditAction;
+import dev.registrytokens.core.AuditRecord;
 import dev.registrytokens.core.Backoff;
 import dev.registrytokens.core.DomainException;
 import dev.registrytokens.core.LoginRecord;
+import dev.registrytokens.core.Membership;
+import dev.registrytokens.core.Role;
+import dev.registrytokens.core.TokenIds;
 import dev.registrytokens.core.TokenRecord;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,8 +42,13 @@ public final class LegacyLayoutMigration {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final Clock clock;
+    private final Duration auditRetention;
 
-    public LegacyLayoutMigration(DynamoDbClient dynamoDb, String tableName) {
+    /** Each move is audited ({@code migrate}, by {@code system}) in its transaction, the record kept {@code auditRetention}. */
+    public LegacyLayoutMigration(DynamoDbClient dynamoDb, String tableName, Clock clock, Duration auditRetention) {
+        this.clock = clock;
+        this.auditRetention = auditRetention;
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
     }
@@ -129,6 +145,11 @@ public final class LegacyLayoutMigration {
                     .conditionExpression("attribute_not_exists(pk) OR tokenId <> :tokenId")
                     .expressionAttributeValues(id).build()).build());
         }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        AuditRecord audit = new AuditRecord(TokenIds.newId(now, new SecureRandom()), namespace, AuditAction.MIGRATE, tokenId,
+                legacy.get("name").s(), legacy.get("username").s(), Membership.SYSTEM_SUBJECT, Role.OWNER, null, null, null, now,
+                List.of(), now.plus(auditRetention).getEpochSecond());
+        move.addAll(AwsClients.auditWrites(tableName, audit));
         return move;
     }
 

@@ -2,6 +2,8 @@ package dev.registrytokens.migration;
 
 import dev.registrytokens.aws.AwsClients;
 import dev.registrytokens.aws.CustomResourceHandler;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -11,6 +13,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * namespace ({@link LegacyLayoutMigration}). Idempotent, so a run that failed or stopped can simply run again.
  */
 public class TokenMigrationHandler extends CustomResourceHandler {
+    /** The template's AuditRetentionDays default, for a resource that names none. */
+    private static final String DEFAULT_AUDIT_RETENTION_DAYS = "400";
+
     private final DynamoDbClient dynamoDb;
 
     public TokenMigrationHandler() {
@@ -24,7 +29,9 @@ public class TokenMigrationHandler extends CustomResourceHandler {
 
     /** What Create and Update do; local provisioning calls it too, playing CloudFormation's part. */
     public static LegacyLayoutMigration.Result migrate(DynamoDbClient dynamoDb, Map<String, Object> resourceProperties) {
-        return new LegacyLayoutMigration(dynamoDb, requiredProperty(resourceProperties, "TableName")).migrateAll();
+        Object retentionDays = resourceProperties.getOrDefault("AuditRetentionDays", DEFAULT_AUDIT_RETENTION_DAYS);
+        return new LegacyLayoutMigration(dynamoDb, requiredProperty(resourceProperties, "TableName"), Clock.systemUTC(),
+                Duration.ofDays(Long.parseLong(retentionDays.toString()))).migrateAll();
     }
 
     @Override

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registrytokens.core.AuditEntry;
+import dev.registrytokens.core.AuditLog;
 import dev.registrytokens.core.LoginRecord;
 import dev.registrytokens.core.Membership;
 import dev.registrytokens.core.Role;
@@ -14,6 +16,7 @@ import dev.registrytokens.core.Secrets;
 import dev.registrytokens.core.TokenIds;
 import dev.registrytokens.core.TokenRecord;
 import dev.registrytokens.core.TokenService;
+import dev.registrytokens.core.adapters.DynamoDbAuditStore;
 import dev.registrytokens.registry.BasicCredentials;
 import dev.registrytokens.registry.RegistryLogins;
 import dev.registrytokens.testing.IssuedSecrets;
@@ -131,6 +134,9 @@ class TokenMigrationTest {
         }
         assertNotNull(TestStack.store().findToken(namespace, first.id()).orElseThrow().lastUsedAt(),
                 "a login after the move records its use at the new place");
+        var audit = new AuditLog(new DynamoDbAuditStore(TestStack.dynamoDb(), TABLE), null, Clock.systemUTC()).list(owner(), 100, null, first.id()).items();
+        assertEquals(List.of("migrate"), audit.stream().map(AuditEntry::action).toList(), "the move is audited, in its transaction");
+        assertEquals("system", audit.getFirst().actor().sub());
 
         var member = new Membership(creator, namespace, Role.MEMBER);
         assertEquals(2L, tokens.edit(member, first.id(), 1L, new dev.registrytokens.core.EditTokenRequest(null, false, null, false, null, true, "moved"))
@@ -151,7 +157,7 @@ class TokenMigrationTest {
             written.add(writeLegacyToken("token-" + i));
         }
         DynamoDbClient failsOnThirdMove = AwsEmulator.stack().dynamoDb(new FailsFromCall("TransactWriteItems", 3));
-        assertThrows(RuntimeException.class, () -> new LegacyLayoutMigration(failsOnThirdMove, TABLE).migrateAll());
+        assertThrows(RuntimeException.class, () -> new LegacyLayoutMigration(failsOnThirdMove, TABLE, Clock.systemUTC(), Duration.ofDays(400)).migrateAll());
 
         int moved = 0;
         for (LegacyToken token : written) {
@@ -161,7 +167,7 @@ class TokenMigrationTest {
         }
         assertEquals(2, moved, "the two moves before the failure landed");
 
-        var again = new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll();
+        var again = new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE, Clock.systemUTC(), Duration.ofDays(400)).migrateAll();
         assertTrue(again.moved() >= 3, "the rest moved: " + again);
         for (LegacyToken token : written) {
             assertFalse(inOldLayout(token));
@@ -169,7 +175,7 @@ class TokenMigrationTest {
             assertTrue(logsIn(token));
         }
         assertEquals(5, tokens.list(owner(), 100, null).items().size(), "exactly one copy each");
-        assertEquals(new LegacyLayoutMigration.Result(0, 0), new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll(),
+        assertEquals(new LegacyLayoutMigration.Result(0, 0), new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE, Clock.systemUTC(), Duration.ofDays(400)).migrateAll(),
                 "a third run finds nothing to do");
     }
 
@@ -179,7 +185,7 @@ class TokenMigrationTest {
         TestStack.dynamoDb().deleteItem(delete -> delete.tableName(TABLE).key(Map.of(
                 "pk", s("USERNAME#" + expired.username()), "sk", s("USERNAME#" + expired.username()))));
 
-        new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE).migrateAll();
+        new LegacyLayoutMigration(AS_MIGRATION_FUNCTION, TABLE, Clock.systemUTC(), Duration.ofDays(400)).migrateAll();
 
         assertFalse(inOldLayout(expired));
         assertTrue(inNewLayout(expired), "moved under its namespace");

@@ -106,9 +106,13 @@ public final class DynamoDbTokenStore implements TokenStore {
     /** The change's writes, then its audit item and outbox entry (each new: an id is never reused). */
     private List<TransactWriteItem> withAudit(AuditRecord audit, List<TransactWriteItem> change) {
         List<TransactWriteItem> items = new ArrayList<>(change);
-        items.add(put(TableItems.auditItem(audit), ITEM_ABSENT));
-        items.add(put(TableItems.outboxItem(audit), ITEM_ABSENT));
+        items.addAll(auditWrites(tableName, audit));
         return items;
+    }
+
+    /** A change's audit item and its event's outbox entry, each put only if new: what goes into the change's transaction. */
+    public static List<TransactWriteItem> auditWrites(String tableName, AuditRecord audit) {
+        return List.of(put(tableName, TableItems.auditItem(audit), ITEM_ABSENT), put(tableName, TableItems.outboxItem(audit), ITEM_ABSENT));
     }
 
     @Override
@@ -299,6 +303,10 @@ public final class DynamoDbTokenStore implements TokenStore {
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, Condition condition) {
+        return put(tableName, item, condition);
+    }
+
+    private static TransactWriteItem put(String tableName, Map<String, AttributeValue> item, Condition condition) {
         return TransactWriteItem.builder().put(withCondition(Put.builder().tableName(tableName).item(item), condition)).build();
     }
 
