@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * How an audit record's changed fields are stored: a list of {@code {field, before, after}} maps, each value a string,
- * a list of string maps (repository rules) or NULL, readable as they are in the table.
+ * a list of strings (allowed sources) or of string maps (repository rules), or NULL, readable as they are in the table.
  */
 final class FieldChangesAttribute implements AttributeConverter<List<FieldChange>> {
     static final FieldChangesAttribute INSTANCE = new FieldChangesAttribute();
@@ -46,9 +46,10 @@ final class FieldChangesAttribute implements AttributeConverter<List<FieldChange
             case null -> AttributeValue.fromNul(true);
             case String text -> AttributeValue.fromS(text);
             case List<?> list -> AttributeValue.fromL(list.stream()
-                    .map(entry -> AttributeValue.fromM(stringMap((Map<?, ?>) entry)))
+                    .map(entry -> entry instanceof String text ? AttributeValue.fromS(text) : AttributeValue.fromM(stringMap((Map<?, ?>) entry)))
                     .toList());
-            default -> throw new IllegalArgumentException("an audited value is a string, a list of string maps or null: " + value.getClass());
+            default -> throw new IllegalArgumentException("an audited value is a string, a list of strings or of string maps, or null: "
+                    + value.getClass());
         };
     }
 
@@ -65,7 +66,10 @@ final class FieldChangesAttribute implements AttributeConverter<List<FieldChange
         if (value.s() != null) {
             return value.s();
         }
-        return value.l().stream().map(entry -> {
+        return value.l().stream().<Object>map(entry -> {
+            if (entry.s() != null) {
+                return entry.s();
+            }
             Map<String, String> map = new LinkedHashMap<>();
             entry.m().forEach((key, text) -> map.put(key, text.s()));
             return map;
