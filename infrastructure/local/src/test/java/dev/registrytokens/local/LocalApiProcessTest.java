@@ -155,7 +155,7 @@ class LocalApiProcessTest {
                     "Access-Control-Request-Headers", "authorization,content-type,if-match");
             assertEquals(204, preflight.statusCode(), path);
             assertEquals(api.consoleOrigin(), preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null), path);
-            assertEquals("GET,POST,PATCH,DELETE", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+            assertEquals("GET,POST,PUT,PATCH,DELETE", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
             assertEquals("authorization,content-type,if-match", preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
             assertEquals("600", preflight.headers().firstValue("Access-Control-Max-Age").orElse(null));
             assertTrue(preflight.body().isEmpty());
