@@ -68,4 +68,21 @@ class ScheduleFirerTest {
         assertThrows(IllegalStateException.class, () -> firer.fireDue(now, prefix));
         assertEquals(Set.of("failing"), left());
     }
+
+    @Test
+    void aScheduleMovedAfterAPassFiresAtItsNewTimeAndNotAtItsOld() {
+        schedule("moved", now.plusSeconds(3600), "UTC", ActionAfterCompletion.DELETE);
+        ScheduleFirer firer = new ScheduleFirer(scheduler, group, (arn, input) -> invoked.add(input));
+        assertEquals(List.of(), firer.fireDue(now, prefix), "not yet due");
+
+        scheduler.updateSchedule(request -> request.groupName(group).name(prefix + "moved")
+                .scheduleExpression("at(" + AT.format(now.minusSeconds(5)) + ")").scheduleExpressionTimezone("UTC")
+                .flexibleTimeWindow(window -> window.mode(FlexibleTimeWindowMode.OFF)).actionAfterCompletion(ActionAfterCompletion.DELETE)
+                .target(target -> target.arn("arn:aws:lambda:us-east-1:123456789012:function:f").roleArn("arn:aws:iam::123456789012:role/r")
+                        .input("{\"n\":\"moved\"}")));
+
+        assertEquals(1, firer.fireDue(now, prefix).size(), "the moved schedule is read again and is due");
+        assertEquals(List.of("{\"n\":\"moved\"}"), invoked);
+        assertEquals(Set.of(), left());
+    }
 }

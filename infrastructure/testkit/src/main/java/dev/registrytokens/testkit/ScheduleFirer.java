@@ -6,7 +6,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,7 +29,9 @@ import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
  * or before the given instant is handed to its target, once, in time order, and then deleted if its
  * ActionAfterCompletion is DELETE, as AWS does. Tests fire at once, at any instant they choose, as TtlSweeper expires
  * items, and the local stack fires on a timer ({@link #start}); a target that fails leaves its schedule in place (AWS
- * retries it).
+ * retries it). Each pass lists the group and reads only the schedules new or modified since it last read them (a token
+ * has up to three), so a pass over thousands of schedules costs the single-threaded emulator a listing, not thousands
+ * of reads.
  */
 public final class ScheduleFirer implements AutoCloseable {
     private static final Pattern AT = Pattern.compile("at\\((\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})\\)");
@@ -46,6 +51,8 @@ public final class ScheduleFirer implements AutoCloseable {
     private final Target target;
     /** Schedules fired and kept (ActionAfterCompletion NONE): a one-time schedule fires once. */
     private final Set<String> firedAndKept = ConcurrentHashMap.newKeySet();
+    /** The last read of each listed schedule, by name; read again when its LastModificationDate moves. */
+    private final Map<String, GetScheduleResponse> read = new ConcurrentHashMap<>();
     private final ScheduledExecutorService runner =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("schedule-firer").factory());
 
@@ -83,15 +90,20 @@ public final class ScheduleFirer implements AutoCloseable {
      */
     public List<Fired> fireDue(Instant now, String namePrefix) {
         List<GetScheduleResponse> due = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
         for (ScheduleSummary summary : scheduler.listSchedulesPaginator(request -> request.groupName(groupName)).schedules()) {
+            listed.add(summary.name());
             if (!summary.name().startsWith(namePrefix) || firedAndKept.contains(summary.name())) {
                 continue;
             }
-            GetScheduleResponse schedule = scheduler.getSchedule(request -> request.groupName(groupName).name(summary.name()));
+            GetScheduleResponse schedule = current(summary);
             Instant at = timeOf(schedule);
             if (at != null && !at.isAfter(now)) {
                 due.add(schedule);
             }
+        }
+        if (namePrefix.isEmpty()) {
+            read.keySet().retainAll(listed);
         }
         due.sort(Comparator.comparing(ScheduleFirer::timeOf));
         List<Fired> fired = new ArrayList<>();
@@ -101,6 +113,7 @@ public final class ScheduleFirer implements AutoCloseable {
             if (schedule.actionAfterCompletion() == ActionAfterCompletion.DELETE) {
                 try {
                     scheduler.deleteSchedule(request -> request.groupName(groupName).name(schedule.name()));
+                    read.remove(schedule.name());
                 } catch (ResourceNotFoundException deletedMeanwhile) {
                     // The target's own change may have deleted it: nothing left to do.
                 }
@@ -109,6 +122,17 @@ public final class ScheduleFirer implements AutoCloseable {
             }
         }
         return fired;
+    }
+
+    private GetScheduleResponse current(ScheduleSummary summary) {
+        GetScheduleResponse last = read.get(summary.name());
+        if (last != null && summary.lastModificationDate() != null
+                && Objects.equals(last.lastModificationDate(), summary.lastModificationDate())) {
+            return last;
+        }
+        GetScheduleResponse schedule = scheduler.getSchedule(request -> request.groupName(groupName).name(summary.name()));
+        read.put(summary.name(), schedule);
+        return schedule;
     }
 
     /** The instant of a one-time schedule; null for a rate or cron schedule, which this firer does not run. */
