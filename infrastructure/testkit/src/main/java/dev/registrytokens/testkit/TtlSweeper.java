@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ public final class TtlSweeper implements AutoCloseable {
     private final String tableName;
     private final String ttlAttribute;
     private final List<String> keyAttributes;
+    private static final int SCAN_SPACING = 10;
     private final Duration maxDelay;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ttl-sweeper").factory());
@@ -56,9 +58,25 @@ public final class TtlSweeper implements AutoCloseable {
         return new TtlSweeper(dynamoDb, tableName, ttl.attributeName(), keyAttributes, maxDelay);
     }
 
-    /** Scans the table now and then every {@code scanInterval}, scheduling each expired item's deletion. */
+    /**
+     * Scans the table now and then every {@code scanInterval}, scheduling each expired item's deletion; but never
+     * sooner than {@value #SCAN_SPACING} times the last scan's duration after it. AWS's TTL costs the table nothing,
+     * while a scan of the emulator's table holds its single thread (27 s in all, 1.5 s a page, at 40,000 items):
+     * spaced so, the sweeper keeps under a tenth of the emulator's time.
+     */
     public void start(Duration scanInterval) {
-        scheduler.scheduleWithFixedDelay(this::scheduleExpired, 0, scanInterval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.execute(() -> scanAndReschedule(scanInterval));
+    }
+
+    private void scanAndReschedule(Duration scanInterval) {
+        long started = System.nanoTime();
+        scheduleExpired();
+        long spacing = Math.max(scanInterval.toNanos(), SCAN_SPACING * (System.nanoTime() - started));
+        try {
+            scheduler.schedule(() -> scanAndReschedule(scanInterval), spacing, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed meanwhile: no more scans
+        }
     }
 
     /** Stops scanning and drops the deletions not yet made. */
