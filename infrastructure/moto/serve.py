@@ -320,13 +320,11 @@ def item_backups(backend: DynamoDBBackend, transact_items: list[dict[str, Any]])
     backups = []
     for entry in transact_items:
         for request in entry.values():
-            table = backend.tables.get(request.get("TableName")) if isinstance(request, dict) else None
+            table = backend.tables.get(request.get("TableName"))
             if table is None:
                 continue
-            key = request.get("Key") or {name: value for name, value in (request.get("Item") or {}).items()
-                                         if name in (table.hash_key_attr, table.range_key_attr)}
-            try:
-                hash_key, range_key = backend.get_keys_value(table, key)
+            try:  # a Put names its item by the key attributes among the item's
+                hash_key, range_key = backend.get_keys_value(table, request.get("Key") or request.get("Item") or {})
             except MockValidationException:  # moto refuses the request itself
                 continue
             backups.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))

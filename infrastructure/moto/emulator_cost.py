@@ -1,9 +1,11 @@
-"""How long this emulator takes to commit one token change's transaction (an update with a condition, a put of its
-audit item, its outbox item and its five login records: 8 items), as the table grows.
+"""How long this emulator takes, as the table grows, to commit one token change's transaction (an update with a
+condition, a put of its audit item, its outbox item and its five login records: 8 items), and to answer TtlSweeper's
+scan for expired items (the whole table, page by page).
 
-    .venv/bin/python infrastructure/moto/transaction_cost.py [--sizes 0,2000,8000,20000] [--transactions 30]
+    .venv/bin/python infrastructure/moto/emulator_cost.py [--sizes 0,2000,8000,20000] [--transactions 30]
 
-Prints one line per table size: items in the table, then the mean and the slowest commit in ms.
+Prints one line per table size: items in the table, the mean and the slowest commit, then the scan's pages, its
+total and its slowest page, in ms.
 """
 import argparse
 import socket
@@ -22,6 +24,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def ttl_scan(dynamodb) -> tuple[int, float, float]:
+    """TtlSweeper's scan (expired items' keys, consistent, page by page): its pages, total and slowest page in ms."""
+    pages, slowest, start_key = 0, 0.0, None
+    started = time.perf_counter()
+    while True:
+        page_started = time.perf_counter()
+        page = dynamodb.scan(TableName="tokens", FilterExpression="#ttl <= :now", ProjectionExpression="#ttl, pk, sk",
+                             ExpressionAttributeNames={"#ttl": "expiresAt"},
+                             ExpressionAttributeValues={":now": {"N": str(int(time.time()))}}, ConsistentRead=True,
+                             **({"ExclusiveStartKey": start_key} if start_key else {}))
+        slowest = max(slowest, (time.perf_counter() - page_started) * 1000)
+        pages += 1
+        start_key = page.get("LastEvaluatedKey")
+        if not start_key:
+            return pages, (time.perf_counter() - started) * 1000, slowest
 
 
 def main() -> None:
@@ -68,7 +87,9 @@ def main() -> None:
                 dynamodb.transact_write_items(TransactItems=change)
                 timings.append((time.perf_counter() - started) * 1000)
                 items += 1 + 7
-            print(f"{items:>7} items  mean {sum(timings) / len(timings):8.1f} ms  max {max(timings):8.1f} ms", flush=True)
+            pages, scan_ms, slowest_page_ms = ttl_scan(dynamodb)
+            print(f"{items:>7} items  commit mean {sum(timings) / len(timings):8.1f} ms  max {max(timings):8.1f} ms"
+                  f"  TTL scan {pages:>3} pages {scan_ms:9.1f} ms  slowest page {slowest_page_ms:8.1f} ms", flush=True)
     finally:
         server.terminate()
         server.wait()
